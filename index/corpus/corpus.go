@@ -1,0 +1,34 @@
+// Package corpus reads a directory of source documents (plain text as
+// extracted from PDFs, or Markdown) and reconstructs their paragraphs and
+// metadata. It knows nothing of bleve: its output is plain Go values that the
+// index package turns into searchable paragraphs.
+package corpus
+
+// Document is one source file of the corpus with its reconstructed paragraphs.
+type Document struct {
+	ID     string // stable id from the file path relative to the corpus root, e.g. "2019-bishkek-declaration"
+	Title  string // e.g. "上海合作组织成员国元首理事会比什凯克宣言"
+	Date   string // ISO 8601 date "2019-06-14", or "" when unknown
+	Place  string // e.g. "比什凯克", or ""
+	Lang   string // "zh", "ru", "en", ...
+	Source string // path relative to the corpus root, with forward slashes
+	Format string // "txt" or "md"
+	Hash   string // hex sha256 of the raw file bytes plus any sidecar, for incremental reindexing
+
+	Paragraphs []Paragraph
+}
+
+// Paragraph is one searchable unit of a document.
+type Paragraph struct {
+	N       int    // 1-based paragraph number within the document
+	Section string // section label in force ("三", "第一章 总则", ...), or ""
+	Text    string // the reconstructed paragraph text, valid UTF-8, trimmed
+}
+
+// Problem is a file of the corpus that could not be ingested, with the reason.
+type Problem struct {
+	Path string // path relative to the corpus root
+	Err  error
+}
+
+func (p Problem) Error() string { return p.Path + ": " + p.Err.Error() }

@@ -1,0 +1,77 @@
+package search
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel errors, to be tested with errors.Is.
+var (
+	// ErrBadQuery: the query cannot be parsed or breaks a limit. The wrapped
+	// message names the problem and is fit to show to the user.
+	ErrBadQuery = errors.New("bad query")
+	// ErrIndexNotFound: there is no index at the given directory.
+	ErrIndexNotFound = errors.New("index not found")
+	// ErrIndexLocked: another process holds the index for writing.
+	ErrIndexLocked = errors.New("index locked")
+	// ErrNotFound: the requested document or paragraph does not exist.
+	ErrNotFound = errors.New("not found")
+)
+
+// Sort orders of a Request.
+const (
+	SortRelevance = "relevance" // default
+	SortDate      = "date"      // newest first, then document order
+)
+
+// Request is one search. The zero value of every field but Query has a default.
+type Request struct {
+	Query string // the query language of the README
+	Size  int    // hits per page; 0 means DefaultSize; at most MaxSize
+	From  int    // offset of the first hit; at most MaxFrom
+	Sort  string // SortRelevance (default) or SortDate
+	// Filters added to the query, as if written as field:value in Query.
+	Doc, Year, Section, Lang string
+	// NoCollapse keeps near-identical paragraphs as separate hits.
+	NoCollapse bool
+}
+
+// Result is one page of hits.
+type Result struct {
+	Query  string
+	Total  uint64        // matching paragraphs (before collapsing)
+	Took   time.Duration // time spent searching
+	Hits   []Hit
+	Facets Facets
+}
+
+// Facets count matching paragraphs by document, year and section.
+type Facets struct {
+	Doc     []FacetCount `json:"doc"`
+	Year    []FacetCount `json:"year"`
+	Section []FacetCount `json:"section"`
+}
+
+// FacetCount is one value of a facet and how many matching paragraphs have it.
+type FacetCount struct {
+	Value string `json:"value"`
+	Label string `json:"label,omitempty"` // e.g. the document title for a doc id
+	Count int    `json:"count"`
+}
+
+// Hit is one matching paragraph.
+type Hit struct {
+	ID        string   `json:"id"`        // paragraph id, e.g. "2019-bishkek-declaration-p12"
+	Doc       string   `json:"doc"`       // document id
+	Title     string   `json:"title"`     // document title
+	Date      string   `json:"date"`      // "2019-06-14" or ""
+	Place     string   `json:"place"`     // or ""
+	Lang      string   `json:"lang"`      // "zh", ...
+	Section   string   `json:"section"`   // or ""
+	Paragraph int      `json:"paragraph"` // 1-based number in the document
+	Score     float64  `json:"score"`
+	Text      string   `json:"text"`     // the full paragraph, plain text
+	Snippets  []string `json:"snippets"` // HTML: escaped text with <mark> around matches, at most 3
+	// Similar lists the ids of near-identical paragraphs collapsed into this hit.
+	Similar []string `json:"similar,omitempty"`
+}
