@@ -1,0 +1,160 @@
+// Command scosearch searches Chinese documents of the Shanghai Cooperation
+// Organisation paragraph by paragraph.
+//
+// Usage:
+//
+//	scosearch serve   [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR]
+//	scosearch reindex [--corpus DIR] [--index DIR] [--full] [--check] [--shards N]
+//	scosearch search  [--index DIR] [--size N] [--from N] [--json] QUERY
+//	scosearch version
+//	scosearch help [COMMAND]
+//
+// Run "scosearch help" for details.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "build the index if there is none, and serve the search page and JSON API", runServe},
+		{"reindex", "rebuild the index from a corpus directory and swap it in atomically", runReindex},
+		{"search", "search the index from the command line", runSearch},
+		{"version", "print the version", runVersion},
+		{"help", "print help about a command", nil},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 {
+			for _, c := range commands() {
+				if c.name == rest[0] && c.run != nil {
+					return c.run(ctx, []string{"-h"}, stdout, stdout)
+				}
+			}
+			fmt.Fprintf(stderr, "scosearch: unknown command %q\n", rest[0])
+			return exitUsage
+		}
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name && c.run != nil {
+			return c.run(ctx, rest, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "scosearch: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `scosearch: full-text search of Chinese SCO documents, paragraph by paragraph.
+
+Usage:
+  scosearch COMMAND [flags] [arguments]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+Run "scosearch help COMMAND" or "scosearch COMMAND -h" for a command's flags.
+The index lives in %s unless --index says otherwise;
+the corpus is the bundled one (testdata/corpus) unless --corpus says otherwise.
+`, defaultIndexDir())
+}
+
+// newFlagSet returns a flag set for a subcommand that reports errors
+// instead of exiting, with a usage line.
+func newFlagSet(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: scosearch %s [flags] %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and returns the exit code to stop with, or -1 to go on.
+func parseFlags(fs *flag.FlagSet, args []string) int {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	return -1
+}
+
+// defaultIndexDir is where the index lives when --index is not given: the
+// user's cache directory, so that it survives runs from any directory.
+func defaultIndexDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "scosearch", "index")
+	}
+	return filepath.Join(os.TempDir(), "scosearch", "index")
+}
+
+func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("version", "", stderr)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	fmt.Fprintln(stdout, "scosearch", version())
+	return exitOK
+}
+
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + info.GoVersion
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/corpus"
+)
+
+func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("reindex", "", stderr)
+	corpusDir := fs.String("corpus", "", "corpus directory of .txt and .md documents (default: the bundled corpus)")
+	indexDir := fs.String("index", defaultIndexDir(), "index directory")
+	full := fs.Bool("full", false, "re-analyse every document, even unchanged ones")
+	check := fs.Bool("check", false, "validate the corpus and print what would be indexed; write nothing")
+	shards := fs.Int("shards", 1, fmt.Sprintf("split the index into N shards searched as one (1 to %d)", index.MaxShards))
+	quiet := fs.Bool("quiet", false, "no progress output, only the summary and errors")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "scosearch reindex: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	if *shards < 1 || *shards > index.MaxShards {
+		fmt.Fprintf(stderr, "scosearch reindex: --shards %d is not between 1 and %d\n", *shards, index.MaxShards)
+		return exitUsage
+	}
+	dir, cleanup, err := corpusPath(*corpusDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "scosearch reindex: %v\n", err)
+		return exitFailure
+	}
+	defer cleanup()
+
+	if *check {
+		return checkCorpus(dir, stdout, stderr)
+	}
+
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts := index.BuildOptions{Full: *full, Shards: *shards, Logger: logger}
+	if !*quiet {
+		opts.Progress = newProgressReporter(stderr)
+	}
+	rep, err := index.Build(ctx, dir, *indexDir, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "\nscosearch reindex: %v\n", err)
+		fmt.Fprintf(stderr, "scosearch reindex: nothing was swapped; the previous index (if any) is unchanged.\n")
+		return exitFailure
+	}
+	printReport(stdout, rep)
+	return exitOK
+}
+
+// corpusPath returns the corpus directory to read: dir itself, or the
+// bundled corpus (written out to a temporary directory) when dir is "".
+func corpusPath(dir string) (string, func(), error) {
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return "", nil, fmt.Errorf("corpus: %w", err)
+		}
+		if !st.IsDir() {
+			return "", nil, fmt.Errorf("corpus: %q is not a directory", dir)
+		}
+		return dir, func() {}, nil
+	}
+	return extractBundledCorpus()
+}
+
+func checkCorpus(dir string, stdout, stderr io.Writer) int {
+	docs, problems, err := corpus.ReadDir(dir, corpus.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "scosearch reindex --check: %v\n", err)
+		return exitFailure
+	}
+	paragraphs := 0
+	for _, d := range docs {
+		paragraphs += len(d.Paragraphs)
+		fmt.Fprintf(stdout, "ok    %s\t%s\t%s\t%s\t%d paragraphs\t%s\n", d.Source, d.ID, d.Lang, orDash(d.Date), len(d.Paragraphs), d.Title)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stdout, "skip  %s\t%v\n", p.Path, p.Err)
+	}
+	fmt.Fprintf(stdout, "\n%d documents, %d paragraphs would be indexed; %d files skipped. Nothing was written.\n", len(docs), paragraphs, len(problems))
+	if len(problems) > 0 {
+		return exitFailure
+	}
+	return exitOK
+}
+
+func printReport(w io.Writer, r *index.Report) {
+	mode := "incremental"
+	if r.Full {
+		mode = "full"
+	}
+	fmt.Fprintf(w, "Indexed %d documents, %d paragraphs (%s build: %d analysed, %d unchanged, %d removed) in %s.\n",
+		r.Documents, r.Paragraphs, mode, r.Analysed, r.Reused, r.Removed, r.Took.Round(time.Millisecond))
+	if s := r.Took.Seconds(); s > 0 && r.Bytes > 0 {
+		fmt.Fprintf(w, "Analysed %.1f MB at %.1f MB/s.\n", float64(r.Bytes)/1e6, float64(r.Bytes)/1e6/s)
+	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(w, "Skipped %d files:\n", len(r.Problems))
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "  %s: %v\n", p.Path, p.Err)
+		}
+	}
+	fmt.Fprintf(w, "Index: %s\n", r.Dir)
+}
+
+// newProgressReporter shows a progress bar on a terminal, and plain log
+// lines (at most one every few seconds) otherwise.
+func newProgressReporter(w io.Writer) func(index.Progress) {
+	f, isFile := w.(*os.File)
+	if isFile && term.IsTerminal(int(f.Fd())) {
+		var bar *progressbar.ProgressBar
+		return func(p index.Progress) {
+			if p.Stage != "index" {
+				if bar != nil {
+					_ = bar.Finish()
+				}
+				return
+			}
+			if bar == nil {
+				bar = progressbar.NewOptions64(p.TotalBytes,
+					progressbar.OptionSetWriter(w),
+					progressbar.OptionShowBytes(true),
+					progressbar.OptionSetWidth(30),
+					progressbar.OptionThrottle(100*time.Millisecond),
+					progressbar.OptionShowElapsedTimeOnFinish(),
+					progressbar.OptionSetPredictTime(true),
+					progressbar.OptionFullWidth(),
+				)
+			}
+			bar.Describe(fmt.Sprintf("documents %d/%d, paragraphs %d", p.Documents, p.TotalDocuments, p.Paragraphs))
+			_ = bar.Set64(p.Bytes)
+		}
+	}
+	var last time.Time
+	start := time.Now()
+	return func(p index.Progress) {
+		if p.Stage == "index" && time.Since(last) < 3*time.Second && p.Bytes < p.TotalBytes {
+			return
+		}
+		last = time.Now()
+		mbps := float64(p.Bytes) / 1e6 / max(time.Since(start).Seconds(), 1e-3)
+		fmt.Fprintf(w, "reindex: %s: documents %d/%d, paragraphs %d, %.1f/%.1f MB, %.1f MB/s\n",
+			p.Stage, p.Documents, p.TotalDocuments, p.Paragraphs, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6, mbps)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// isUsage reports errors that are the user's doing.
+func isIndexMissing(err error) bool { return errors.Is(err, index.ErrNotFound) }

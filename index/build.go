@@ -1,0 +1,531 @@
+package index
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/scosearch/scosearch/index/corpus"
+	"github.com/scosearch/scosearch/index/zh"
+)
+
+// Limits of BuildOptions.
+const (
+	MaxShards        = 64
+	DefaultBatchSize = 1000
+)
+
+// ErrBuildRunning: another reindex holds the index directory.
+var ErrBuildRunning = errors.New("another reindex is running")
+
+// BuildOptions tune Build. The zero value builds incrementally, one shard,
+// in batches of DefaultBatchSize.
+type BuildOptions struct {
+	// Full re-analyses every document even when the current generation
+	// could be reused.
+	Full bool
+	// Shards splits the index into this many bleve indexes searched as one
+	// (0 means 1). A change of shard count forces a full build.
+	Shards int
+	// BatchSize is the number of paragraphs per bleve batch (0: default).
+	BatchSize int
+	// Corpus tunes the reading of the corpus.
+	Corpus corpus.Options
+	// Progress, if set, is called as the build advances (from one goroutine).
+	Progress func(Progress)
+	// Logger receives a line per stage; nil means silent.
+	Logger *slog.Logger
+}
+
+// Progress is a snapshot of a running build.
+type Progress struct {
+	Stage          string // "read", "index", "verify", "swap"
+	Documents      int    // documents done in this stage
+	TotalDocuments int
+	Paragraphs     int   // paragraphs indexed so far
+	Bytes          int64 // text bytes indexed so far
+	TotalBytes     int64 // text bytes to index
+}
+
+// Report is the outcome of a successful Build.
+type Report struct {
+	Dir        string           // the new current generation
+	Documents  int              // documents in the index
+	Paragraphs int              // paragraphs in the index
+	Analysed   int              // documents analysed in this build
+	Reused     int              // documents carried over unchanged from the previous generation
+	Removed    int              // documents of the previous generation no longer in the corpus
+	Bytes      int64            // text bytes analysed
+	Problems   []corpus.Problem // files skipped, with reasons
+	Took       time.Duration
+	Full       bool // whether the build started from scratch
+}
+
+// Build rebuilds the index at indexDir from the corpus at corpusDir. It
+// writes a new generation beside the current one and makes it current only
+// once it is complete and its paragraph count verified, by an atomic rename
+// of the CURRENT file; on any error, cancellation or crash the previous
+// generation stays current and servable, and the leftovers are removed by
+// the next Build. Unless opts.Full, documents whose content and the
+// analyzer configuration are unchanged are copied over, not re-analysed.
+func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (*Report, error) {
+	start := time.Now()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	shards := opts.Shards
+	if shards == 0 {
+		shards = 1
+	}
+	if shards < 1 || shards > MaxShards {
+		return nil, fmt.Errorf("shards: %d is not between 1 and %d", shards, MaxShards)
+	}
+	batchSize := opts.BatchSize
+	if batchSize <= 0 {
+		batchSize = DefaultBatchSize
+	}
+	if err := os.MkdirAll(indexDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create index directory: %w", err)
+	}
+	unlock, err := lockDir(indexDir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	cleanLeftovers(indexDir, log)
+
+	progress := func(p Progress) {
+		if opts.Progress != nil {
+			opts.Progress(p)
+		}
+	}
+	docs, problems, err := corpus.ReadDir(corpusDir, opts.Corpus)
+	if err != nil {
+		return nil, fmt.Errorf("read corpus: %w", err)
+	}
+	docs, problems = dropDuplicateIDs(docs, problems)
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("corpus %q has no document to index (%d files skipped)", corpusDir, len(problems))
+	}
+
+	prev, prevMeta := previousGeneration(indexDir, shards, opts.Full, log)
+	report := &Report{Problems: problems, Full: prev == ""}
+
+	gen := filepath.Join(indexDir, genPrefix+time.Now().UTC().Format("20060102T150405.000000000")+"-"+randomSuffix())
+	tmp := gen + tmpSuffix
+	ok := false
+	defer func() {
+		if !ok {
+			if err := os.RemoveAll(tmp); err != nil {
+				log.Warn("remove unfinished generation", "dir", tmp, "err", err)
+			}
+		}
+	}()
+
+	w, err := newWriter(tmp, prev, shards)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+
+	// Decide what to analyse.
+	old := map[string]DocMeta{}
+	for _, d := range prevMeta.Documents {
+		old[d.ID] = d
+	}
+	meta := Meta{Format: FormatVersion, Analyzer: zh.Fingerprint(), Shards: shards}
+	var todo []*corpus.Document
+	var total int64
+	for i := range docs {
+		d := &docs[i]
+		dm := DocMeta{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang,
+			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, shards)}
+		meta.Documents = append(meta.Documents, dm)
+		meta.Paragraphs += len(d.Paragraphs)
+		if o, found := old[d.ID]; found && o.Hash == d.Hash && o.Shard == dm.Shard && o.Paragraphs == dm.Paragraphs && prev != "" {
+			report.Reused++
+			delete(old, d.ID)
+			continue
+		}
+		if o, found := old[d.ID]; found {
+			w.deleteDoc(o) // changed: its old paragraphs go
+			delete(old, d.ID)
+		}
+		todo = append(todo, d)
+		for _, p := range d.Paragraphs {
+			total += int64(len(p.Text))
+		}
+	}
+	for _, o := range old { // no longer in the corpus
+		w.deleteDoc(o)
+		report.Removed++
+	}
+	log.Info("index: plan", "documents", len(docs), "analyse", len(todo), "reuse", report.Reused, "remove", report.Removed, "full", prev == "")
+
+	pr := Progress{Stage: "index", TotalDocuments: len(todo), TotalBytes: total}
+	for _, d := range todo {
+		for _, p := range d.Paragraphs {
+			if err := w.add(ParagraphID(d.ID, p.N), shardOf(d.ID, shards), newParagraphDoc(d, p)); err != nil {
+				return nil, err
+			}
+			pr.Paragraphs++
+			pr.Bytes += int64(len(p.Text))
+			if w.pending >= batchSize {
+				if err := ctx.Err(); err != nil {
+					return nil, fmt.Errorf("reindex interrupted: %w", err)
+				}
+				if err := w.flush(); err != nil {
+					return nil, err
+				}
+				progress(pr)
+			}
+		}
+		pr.Documents++
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	progress(pr)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("reindex interrupted: %w", err)
+	}
+
+	// Verify before anything becomes visible.
+	progress(Progress{Stage: "verify", Paragraphs: pr.Paragraphs})
+	n, err := w.count()
+	if err != nil {
+		return nil, err
+	}
+	if n != uint64(meta.Paragraphs) {
+		return nil, fmt.Errorf("verify new index: it holds %d paragraphs, the corpus has %d; nothing was swapped", n, meta.Paragraphs)
+	}
+	if err := w.close(); err != nil {
+		return nil, err
+	}
+	meta.Built = time.Now().UTC()
+	mb, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode index metadata: %w", err)
+	}
+	if err := writeFileSync(filepath.Join(tmp, metaFile), mb); err != nil {
+		return nil, fmt.Errorf("write index metadata: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("reindex interrupted: %w", err)
+	}
+
+	// Swap: rename the generation into place, then point CURRENT at it.
+	progress(Progress{Stage: "swap", Paragraphs: pr.Paragraphs})
+	if err := os.Rename(tmp, gen); err != nil {
+		return nil, fmt.Errorf("move new generation into place: %w", err)
+	}
+	ok = true
+	if err := writeFileSync(filepath.Join(indexDir, currentFile+tmpSuffix), []byte(filepath.Base(gen)+"\n")); err != nil {
+		_ = os.RemoveAll(gen)
+		return nil, fmt.Errorf("write %s: %w", currentFile, err)
+	}
+	if err := os.Rename(filepath.Join(indexDir, currentFile+tmpSuffix), filepath.Join(indexDir, currentFile)); err != nil {
+		_ = os.RemoveAll(gen)
+		return nil, fmt.Errorf("swap in new generation: %w", err)
+	}
+	syncDir(indexDir)
+	log.Info("index: swapped in", "dir", gen)
+	removeOldGenerations(indexDir, gen, prev, log)
+
+	report.Dir = gen
+	report.Documents = len(docs)
+	report.Paragraphs = meta.Paragraphs
+	report.Analysed = len(todo)
+	report.Bytes = total
+	report.Took = time.Since(start)
+	return report, nil
+}
+
+// shardOf routes every paragraph of a document to one shard.
+func shardOf(docID string, shards int) int {
+	if shards <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	_, _ = io.WriteString(h, docID)
+	return int(h.Sum32() % uint32(shards))
+}
+
+func dropDuplicateIDs(docs []corpus.Document, problems []corpus.Problem) ([]corpus.Document, []corpus.Problem) {
+	seen := map[string]string{}
+	out := docs[:0]
+	for _, d := range docs {
+		if first, dup := seen[d.ID]; dup {
+			problems = append(problems, corpus.Problem{Path: d.Source,
+				Err: fmt.Errorf("document id %q is already used by %s; rename one of the files", d.ID, first)})
+			continue
+		}
+		seen[d.ID] = d.Source
+		out = append(out, d)
+	}
+	return out, problems
+}
+
+// previousGeneration returns the current generation and its metadata when an
+// incremental build can start from it, or "" for a full build.
+func previousGeneration(indexDir string, shards int, full bool, log *slog.Logger) (string, Meta) {
+	if full {
+		return "", Meta{}
+	}
+	cur, err := Current(indexDir)
+	if err != nil {
+		return "", Meta{}
+	}
+	m, err := readMeta(cur)
+	switch {
+	case err != nil:
+		log.Info("index: full build, current generation unreadable", "err", err)
+	case m.Format != FormatVersion || m.Analyzer != zh.Fingerprint():
+		log.Info("index: full build, analyzer or format changed", "was", m.Analyzer, "now", zh.Fingerprint())
+	case m.Shards != shards:
+		log.Info("index: full build, shard count changed", "was", m.Shards, "now", shards)
+	default:
+		return cur, m
+	}
+	return "", Meta{}
+}
+
+// writer adds and deletes paragraphs in the shards of a new generation.
+type writer struct {
+	shards  []bleve.Index
+	batches []*bleve.Batch
+	pending int
+}
+
+// newWriter creates the shards of a new generation in dir, as copies of the
+// previous generation's shards when prev is set.
+func newWriter(dir, prev string, shards int) (*writer, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create generation: %w", err)
+	}
+	m, err := NewMapping()
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{}
+	for i := 0; i < shards; i++ {
+		var idx bleve.Index
+		if prev != "" {
+			if err := copyDir(shardDir(prev, i), shardDir(dir, i)); err != nil {
+				_ = w.close()
+				return nil, fmt.Errorf("copy previous generation: %w", err)
+			}
+			idx, err = bleve.OpenUsing(shardDir(dir, i), map[string]interface{}{"bolt_timeout": DefaultTimeout.String()})
+		} else {
+			idx, err = bleve.NewUsing(shardDir(dir, i), m, scorch.Name, scorch.Name, nil)
+		}
+		if err != nil {
+			_ = w.close()
+			return nil, fmt.Errorf("create shard %d: %w", i, err)
+		}
+		w.shards = append(w.shards, idx)
+		w.batches = append(w.batches, idx.NewBatch())
+	}
+	return w, nil
+}
+
+func (w *writer) add(id string, shard int, doc paragraphDoc) error {
+	if err := w.batches[shard].Index(id, doc); err != nil {
+		return fmt.Errorf("index paragraph %s: %w", id, err)
+	}
+	w.pending++
+	return nil
+}
+
+func (w *writer) deleteDoc(d DocMeta) {
+	for n := 1; n <= d.Paragraphs; n++ {
+		w.batches[d.Shard].Delete(ParagraphID(d.ID, n))
+		w.pending++
+	}
+}
+
+func (w *writer) flush() error {
+	for i, b := range w.batches {
+		if b.Size() == 0 {
+			continue
+		}
+		if err := w.shards[i].Batch(b); err != nil {
+			return fmt.Errorf("write batch to shard %d: %w", i, err)
+		}
+		b.Reset()
+	}
+	w.pending = 0
+	return nil
+}
+
+func (w *writer) count() (uint64, error) {
+	var n uint64
+	for i, s := range w.shards {
+		c, err := s.DocCount()
+		if err != nil {
+			return 0, fmt.Errorf("count shard %d: %w", i, err)
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// close closes the shards once; later calls do nothing.
+func (w *writer) close() error {
+	var errs []error
+	for _, s := range w.shards {
+		if err := s.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	w.shards = nil
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close new index: %w", err)
+	}
+	return nil
+}
+
+// lockDir takes an exclusive, non-blocking lock on indexDir/.lock so that two
+// builds never run at once. The lock dies with the process (kill -9 too).
+func lockDir(indexDir string) (func(), error) {
+	path := filepath.Join(indexDir, ".lock")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock index directory: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w on %q (lock %s is held)", ErrBuildRunning, indexDir, path)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+// cleanLeftovers removes what an interrupted build left behind. It runs
+// under the build lock, so no build is using them.
+func cleanLeftovers(indexDir string, log *slog.Logger) {
+	entries, err := os.ReadDir(indexDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasSuffix(name, tmpSuffix) && (strings.HasPrefix(name, genPrefix) || name == currentFile+tmpSuffix) {
+			log.Info("index: removing leftover of an interrupted reindex", "path", name)
+			if err := os.RemoveAll(filepath.Join(indexDir, name)); err != nil {
+				log.Warn("remove leftover", "path", name, "err", err)
+			}
+		}
+	}
+}
+
+// removeOldGenerations keeps the new generation and the one before it (a
+// running server may still have it open until it reloads).
+func removeOldGenerations(indexDir, keep, prevKeep string, log *slog.Logger) {
+	entries, err := os.ReadDir(indexDir)
+	if err != nil {
+		return
+	}
+	var gens []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), genPrefix) && !strings.HasSuffix(e.Name(), tmpSuffix) {
+			gens = append(gens, filepath.Join(indexDir, e.Name()))
+		}
+	}
+	sort.Strings(gens)
+	// Keep the newest two besides keep, in case prevKeep is "" (full build).
+	for i, g := range gens {
+		if g == keep || g == prevKeep || i >= len(gens)-2 {
+			continue
+		}
+		log.Info("index: removing old generation", "dir", g)
+		if err := os.RemoveAll(g); err != nil {
+			log.Warn("remove old generation", "dir", g, "err", err)
+		}
+	}
+}
+
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		return copyFile(path, target)
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func writeFileSync(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) {
+	if f, err := os.Open(dir); err == nil {
+		_ = f.Sync()
+		f.Close()
+	}
+}
+
+func randomSuffix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,114 @@
+package index
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/scosearch/scosearch/index/corpus"
+	"github.com/scosearch/scosearch/index/zh"
+)
+
+// Field names of a paragraph in the index.
+const (
+	FieldDoc     = "doc"     // document id, keyword
+	FieldTitle   = "title"   // document title, words
+	FieldDate    = "date"    // "2019-06-14", keyword (ISO dates sort and range as strings)
+	FieldYear    = "year"    // "2019", keyword, for facets and year: filters
+	FieldPlace   = "place"   // keyword
+	FieldLang    = "lang"    // keyword
+	FieldSection = "section" // keyword
+	FieldN       = "n"       // paragraph number, numeric
+	FieldText    = "text"    // paragraph text: gse words (search mode), stored, with term vectors
+	FieldBigram  = "bigram"  // the same text as folded character bigrams, not stored, with term vectors
+)
+
+// DocType is the bleve document type of a paragraph.
+const DocType = "paragraph"
+
+// ParagraphID is the stable id of paragraph n of document doc, as used in
+// permalinks: "2019-bishkek-declaration-p12".
+func ParagraphID(doc string, n int) string { return doc + "-p" + strconv.Itoa(n) }
+
+// paragraphDoc is what is indexed for one paragraph.
+type paragraphDoc struct {
+	Doc     string  `json:"doc"`
+	Title   string  `json:"title"`
+	Date    string  `json:"date"`
+	Year    string  `json:"year"`
+	Place   string  `json:"place"`
+	Lang    string  `json:"lang"`
+	Section string  `json:"section"`
+	N       float64 `json:"n"`
+	Text    string  `json:"text"`
+}
+
+// BleveType makes bleve index a paragraphDoc with the paragraph mapping.
+func (paragraphDoc) BleveType() string { return DocType }
+
+func newParagraphDoc(d *corpus.Document, p corpus.Paragraph) paragraphDoc {
+	year := ""
+	if len(d.Date) >= 4 {
+		year = d.Date[:4]
+	}
+	return paragraphDoc{
+		Doc: d.ID, Title: d.Title, Date: d.Date, Year: year, Place: d.Place,
+		Lang: d.Lang, Section: p.Section, N: float64(p.N), Text: p.Text,
+	}
+}
+
+// NewMapping returns the index mapping of scosearch: one document type,
+// paragraph, with BM25 scoring.
+func NewMapping() (mapping.IndexMapping, error) {
+	keywordField := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	p := bleve.NewDocumentStaticMapping()
+	for _, name := range []string{FieldDoc, FieldDate, FieldYear, FieldPlace, FieldLang, FieldSection} {
+		p.AddFieldMappingsAt(name, keywordField())
+	}
+	n := bleve.NewNumericFieldMapping()
+	n.IncludeInAll = false
+	n.DocValues = true
+	p.AddFieldMappingsAt(FieldN, n)
+
+	title := bleve.NewTextFieldMapping()
+	title.Analyzer = zh.AnalyzerWord
+	title.IncludeInAll = false
+	title.IncludeTermVectors = false
+	p.AddFieldMappingsAt(FieldTitle, title)
+
+	words := bleve.NewTextFieldMapping()
+	words.Analyzer = zh.AnalyzerWord
+	words.Store = true
+	words.IncludeTermVectors = true
+	words.IncludeInAll = false
+	bigrams := bleve.NewTextFieldMapping()
+	bigrams.Name = FieldBigram
+	bigrams.Analyzer = zh.AnalyzerBigram
+	bigrams.Store = false
+	bigrams.IncludeTermVectors = true
+	bigrams.IncludeInAll = false
+	p.AddFieldMappingsAt(FieldText, words, bigrams)
+
+	m := bleve.NewIndexMapping()
+	m.AddDocumentMapping(DocType, p)
+	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
+	m.DefaultAnalyzer = zh.AnalyzerWord
+	m.DefaultField = FieldText
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.ScoringModel = bleveindex.BM25Scoring
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	return m, nil
+}

@@ -1,0 +1,203 @@
+package index
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/scosearch/scosearch/index/zh"
+)
+
+// Errors of Open, to be tested with errors.Is.
+var (
+	// ErrNotFound: there is no index at the directory.
+	ErrNotFound = errors.New("no index")
+	// ErrLocked: another process holds the index for writing.
+	ErrLocked = errors.New("index is locked by another process")
+	// ErrIncompatible: the index was built by another analyzer configuration
+	// or index format; it must be rebuilt with reindex.
+	ErrIncompatible = errors.New("index built with an incompatible configuration")
+	// ErrDamaged: the index files cannot be read.
+	ErrDamaged = errors.New("index is damaged")
+)
+
+// FormatVersion changes whenever the mapping or the layout of an index
+// changes in a way that needs a rebuild.
+const FormatVersion = 1
+
+const (
+	currentFile = "CURRENT"        // names the current generation directory
+	metaFile    = "scosearch.json" // Meta of a generation
+	genPrefix   = "gen-"
+	tmpSuffix   = ".tmp"
+)
+
+// DefaultTimeout bounds how long Open waits for another process's lock.
+const DefaultTimeout = time.Second
+
+// Meta describes one built index generation. It is stored beside the bleve
+// shards as scosearch.json.
+type Meta struct {
+	Format     int       `json:"format"`
+	Analyzer   string    `json:"analyzer"` // zh.Fingerprint() at build time
+	Built      time.Time `json:"built"`
+	Shards     int       `json:"shards"`
+	Paragraphs int       `json:"paragraphs"`
+	Documents  []DocMeta `json:"documents"` // in corpus order
+}
+
+// DocMeta is what the index records of one document.
+type DocMeta struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	Date       string `json:"date,omitempty"`
+	Place      string `json:"place,omitempty"`
+	Lang       string `json:"lang"`
+	Source     string `json:"source"`
+	Hash       string `json:"hash"`
+	Paragraphs int    `json:"paragraphs"`
+	Shard      int    `json:"shard"`
+}
+
+// OpenOptions tune Open.
+type OpenOptions struct {
+	// ReadOnly opens with a shared lock: several readers may coexist, and
+	// a reindex can build a new generation meanwhile.
+	ReadOnly bool
+	// Timeout bounds the wait for a lock held by another process;
+	// 0 means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Index is an opened index generation: one or more bleve shards searched as one.
+type Index struct {
+	dir    string // the generation directory
+	meta   Meta
+	shards []bleve.Index
+	bleve  bleve.Index // the single shard, or an alias over all of them
+}
+
+// Bleve returns the index to search. With several shards it is a
+// bleve.IndexAlias; writes go through the index package only.
+func (x *Index) Bleve() bleve.Index { return x.bleve }
+
+// Dir returns the generation directory that was opened.
+func (x *Index) Dir() string { return x.dir }
+
+// Meta returns what the index records of its build.
+func (x *Index) Meta() Meta { return x.meta }
+
+// Close closes every shard.
+func (x *Index) Close() error {
+	var errs []error
+	for _, s := range x.shards {
+		if err := s.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close index %q: %w", x.dir, err)
+	}
+	return nil
+}
+
+// Current returns the directory of the current generation of the index at
+// indexDir. It changes when a reindex swaps in a new generation.
+func Current(indexDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(indexDir, currentFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%w at %q (build one with: scosearch reindex)", ErrNotFound, indexDir)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read index %q: %w", indexDir, err)
+	}
+	name := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(name, genPrefix) || strings.ContainsAny(name, `/\`) || strings.HasSuffix(name, tmpSuffix) {
+		return "", fmt.Errorf("%w: %q names no generation (%q); run scosearch reindex --full", ErrDamaged, filepath.Join(indexDir, currentFile), name)
+	}
+	return filepath.Join(indexDir, name), nil
+}
+
+// Open opens the current generation of the index at indexDir.
+func Open(indexDir string, opts OpenOptions) (*Index, error) {
+	gen, err := Current(indexDir)
+	if err != nil {
+		return nil, err
+	}
+	return openGeneration(gen, opts)
+}
+
+func readMeta(gen string) (Meta, error) {
+	var m Meta
+	b, err := os.ReadFile(filepath.Join(gen, metaFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return m, fmt.Errorf("%w: %q has no %s; run scosearch reindex --full", ErrDamaged, gen, metaFile)
+		}
+		return m, fmt.Errorf("read index metadata: %w", err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%w: %s: %v; run scosearch reindex --full", ErrDamaged, filepath.Join(gen, metaFile), err)
+	}
+	return m, nil
+}
+
+func openGeneration(gen string, opts OpenOptions) (*Index, error) {
+	m, err := readMeta(gen)
+	if err != nil {
+		return nil, err
+	}
+	if m.Format != FormatVersion || m.Analyzer != zh.Fingerprint() {
+		return nil, fmt.Errorf("%w: %q was built with format %d and analyzer %q, this program uses format %d and analyzer %q; run scosearch reindex --full",
+			ErrIncompatible, gen, m.Format, m.Analyzer, FormatVersion, zh.Fingerprint())
+	}
+	if m.Shards < 1 || m.Shards > MaxShards {
+		return nil, fmt.Errorf("%w: %q records %d shards; run scosearch reindex --full", ErrDamaged, gen, m.Shards)
+	}
+	x := &Index{dir: gen, meta: m}
+	for i := 0; i < m.Shards; i++ {
+		s, err := openShard(shardDir(gen, i), opts)
+		if err != nil {
+			_ = x.Close() // the open error is the one worth reporting
+			return nil, err
+		}
+		x.shards = append(x.shards, s)
+	}
+	x.bleve = x.shards[0]
+	if len(x.shards) > 1 {
+		x.bleve = bleve.NewIndexAlias(x.shards...)
+	}
+	return x, nil
+}
+
+func shardDir(gen string, i int) string { return filepath.Join(gen, fmt.Sprintf("shard-%02d", i)) }
+
+func openShard(dir string, opts OpenOptions) (bleve.Index, error) {
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	cfg := map[string]interface{}{"bolt_timeout": timeout.String()}
+	if opts.ReadOnly {
+		cfg["read_only"] = true
+	}
+	idx, err := bleve.OpenUsing(dir, cfg)
+	switch {
+	case err == nil:
+		return idx, nil
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("open index %q: %w (waited %s; is a scosearch reindex or another writer running?)", dir, ErrLocked, timeout)
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist), errors.Is(err, bleve.ErrorIndexMetaMissing):
+		return nil, fmt.Errorf("%w: shard %q is missing; run scosearch reindex --full", ErrDamaged, dir)
+	default:
+		return nil, fmt.Errorf("%w: open %q: %v; run scosearch reindex --full", ErrDamaged, dir, err)
+	}
+}
