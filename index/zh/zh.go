@@ -1,65 +1,122 @@
-// Package zh is scosearch's Chinese analysis: a gse-based word tokenizer and a
-// character-bigram tokenizer, both folding width, case and traditional
-// characters while keeping byte offsets into the original text, registered
-// with bleve's registry under the names below.
+// Package zh is scosearch's Chinese analysis, registered with bleve's
+// registry under the names below:
 //
-// PLACEHOLDER: this file is a temporary stand-in that registers bleve's cjk
-// components under the final names so that other packages compile. It is
-// being replaced by the real implementation.
+//   - a word tokenizer on gse (dictionary segmentation, gse's simplified
+//     dictionary plus the SCO terms of dict/sco.txt) for the ranked text
+//     field, in search mode (sub-words such as 上海/合作/组织 share the
+//     position of their parent 上海合作组织) for indexing and in plain mode
+//     for analysing phrase and match queries;
+//   - a character-bigram tokenizer over the letters and digits of the text,
+//     which gives exact substring recall: a quoted query X matches a
+//     paragraph T exactly when strings.Contains(Key(T), Key(X)).
+//
+// Both fold the text rune by rune (full-width to half-width, lower case,
+// traditional to simplified characters, see Fold) while keeping token
+// offsets as byte offsets into the original text, so highlights stay
+// exact. Positions start at 1.
+//
+// The gse dictionary is loaded once per process, on first use of a word
+// analyzer (about 150 MB and 1 s), and shared by every index.
 package zh
 
 import (
-	"strings"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/width"
 )
 
 // Names under which the analyzers are registered with bleve.
 const (
-	// AnalyzerWord: gse words in search mode (sub-words at their parent's
-	// position), for the ranked "text" field.
+	// AnalyzerWord: gse words in search mode (sub-words of two or more
+	// characters at their parent's position), for the ranked "text" field
+	// and the title.
 	AnalyzerWord = "scosearch_zh_word"
-	// AnalyzerWordQuery: gse words without sub-words, to analyse phrase
-	// queries against the "text" field.
+	// AnalyzerWordQuery: gse words without sub-words, to analyse phrase and
+	// match queries against a field indexed with AnalyzerWord (with the
+	// search-mode analyzer, 上海合作组织 would falsely match 上海很大).
 	AnalyzerWordQuery = "scosearch_zh_word_query"
-	// AnalyzerBigram: overlapping character bigrams of the folded text,
-	// letters and digits only, for exact-substring recall.
+	// AnalyzerBigram: overlapping bigrams of the letters and digits of the
+	// folded text (punctuation and spaces skipped, positions consecutive
+	// across them), plus every single character at the position of the
+	// bigram that starts with it, for exact-substring recall.
 	AnalyzerBigram = "scosearch_zh_bigram"
+	// AnalyzerBigramQuery: the bigrams only (a one-character text gives
+	// that character), to analyse phrase queries against a field indexed
+	// with AnalyzerBigram. AnalyzerBigram gives the same matches, with
+	// more terms to look up.
+	AnalyzerBigramQuery = "scosearch_zh_bigram_query"
 )
 
-// Version changes whenever tokens for the same text could change.
-const Version = "0-placeholder"
+// Names under which the tokenizers are registered with bleve; each
+// analyzer above is its tokenizer alone (the tokenizers fold the text).
+const (
+	TokenizerWord        = "scosearch_zh_word_tokenizer"
+	TokenizerWordQuery   = "scosearch_zh_word_query_tokenizer"
+	TokenizerBigram      = "scosearch_zh_bigram_tokenizer"
+	TokenizerBigramQuery = "scosearch_zh_bigram_query_tokenizer"
+)
 
-// Fingerprint identifies the analysis configuration (version, dictionaries,
-// synonyms); an index built with another fingerprint must be rebuilt.
-func Fingerprint() string { return Version }
+// Version changes whenever the code could produce other tokens for the
+// same text. Fingerprint adds the data files.
+const Version = "1"
 
-// Fold maps s to its matching form: full-width to half-width, lower case,
-// traditional to simplified characters.
-func Fold(s string) string { return strings.ToLower(s) }
+// gseVersion is the gse module whose embedded dictionary is used; its
+// dictionary changes the word tokens. Keep it in step with go.mod.
+const gseVersion = "github.com/go-ego/gse@v0.80.3"
 
-// Key is the form in which substring matching is defined: Fold(s) with every
-// rune that is not a letter or a digit removed.
-func Key(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return r
-		}
-		return -1
-	}, Fold(s))
+// Fingerprint identifies the analysis configuration: Version, the gse
+// dictionary version, the user dictionary, the synonyms list, the
+// traditional→simplified table and the Unicode tables. An index built with
+// another fingerprint must be rebuilt.
+func Fingerprint() string {
+	h := sha256.New()
+	for _, s := range []string{
+		Version, gseVersion, userDict, synonymsText, t2sSource, t2sPairs,
+		unicode.Version, width.UnicodeVersion,
+	} {
+		fmt.Fprintf(h, "%d:%s\n", len(s), s)
+	}
+	return "zh" + Version + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// Variants returns q and the forms of q with abbreviations expanded or
-// contracted (上合组织 ↔ 上海合作组织), q first, without duplicates.
-func Variants(q string) []string { return []string{q} }
-
 func init() {
-	for _, name := range []string{AnalyzerWord, AnalyzerWordQuery, AnalyzerBigram} {
-		registry.RegisterAnalyzer(name, func(config map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
-			return cache.AnalyzerNamed(cjk.AnalyzerName)
-		})
+	registry.RegisterTokenizer(TokenizerWord, wordTokenizerConstructor(true))
+	registry.RegisterTokenizer(TokenizerWordQuery, wordTokenizerConstructor(false))
+	registry.RegisterTokenizer(TokenizerBigram, bigramTokenizerConstructor(true))
+	registry.RegisterTokenizer(TokenizerBigramQuery, bigramTokenizerConstructor(false))
+	registry.RegisterAnalyzer(AnalyzerWord, analyzerConstructor(TokenizerWord))
+	registry.RegisterAnalyzer(AnalyzerWordQuery, analyzerConstructor(TokenizerWordQuery))
+	registry.RegisterAnalyzer(AnalyzerBigram, analyzerConstructor(TokenizerBigram))
+	registry.RegisterAnalyzer(AnalyzerBigramQuery, analyzerConstructor(TokenizerBigramQuery))
+}
+
+func analyzerConstructor(tokenizer string) registry.AnalyzerConstructor {
+	return func(config map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		tok, err := cache.TokenizerNamed(tokenizer)
+		if err != nil {
+			return nil, fmt.Errorf("zh: tokenizer %s: %w", tokenizer, err)
+		}
+		return &analysis.DefaultAnalyzer{Tokenizer: tok}, nil
+	}
+}
+
+func wordTokenizerConstructor(subWords bool) registry.TokenizerConstructor {
+	return func(config map[string]interface{}, cache *registry.Cache) (analysis.Tokenizer, error) {
+		seg, err := segmenter()
+		if err != nil {
+			return nil, err
+		}
+		return &wordTokenizer{seg: seg, subWords: subWords}, nil
+	}
+}
+
+func bigramTokenizerConstructor(unigrams bool) registry.TokenizerConstructor {
+	return func(config map[string]interface{}, cache *registry.Cache) (analysis.Tokenizer, error) {
+		return &bigramTokenizer{unigrams: unigrams}, nil
 	}
 }

@@ -1,0 +1,122 @@
+package zh
+
+import (
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// bigramTokenizer emits, over the letters and digits of the folded text
+// (the runes of Key(text)), each overlapping pair of runes at position
+// i+1, so positions run on across punctuation and spaces. Start and End
+// span the pair in the original text. With unigrams, each rune is also
+// emitted alone at the position of the pair it starts (the last rune at
+// the next position); a text of one such rune gives that rune either way.
+type bigramTokenizer struct {
+	unigrams bool
+}
+
+// keyRune is a letter or digit of the folded text with its original span.
+type keyRune struct {
+	r          rune
+	start, end int
+}
+
+// maxPooledKeyRunes bounds the scratch slices kept for reuse (a paragraph
+// is far smaller; a huge text's slice is left to the garbage collector).
+const maxPooledKeyRunes = 1 << 16
+
+// keyRunePool recycles the per-call scratch slice of key runes.
+var keyRunePool = sync.Pool{New: func() any { return new([]keyRune) }}
+
+func (t *bigramTokenizer) Tokenize(text []byte) analysis.TokenStream {
+	if len(text) == 0 {
+		return nil
+	}
+	bufp := keyRunePool.Get().(*[]keyRune)
+	defer func() {
+		if cap(*bufp) <= maxPooledKeyRunes {
+			keyRunePool.Put(bufp)
+		}
+	}()
+	runes := (*bufp)[:0]
+	termBytes := 0
+	table := foldTable()
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+				runes = append(runes, keyRune{rune(c), i, i + 1})
+				termBytes++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(text[i:])
+		if r < 0x10000 {
+			r = table[r]
+		} else {
+			r = foldSlow(r)
+		}
+		if isKeyRune(r) {
+			runes = append(runes, keyRune{r, i, i + n})
+			termBytes += utf8.RuneLen(r)
+		}
+		i += n
+	}
+	*bufp = runes
+	if len(runes) == 0 {
+		return nil
+	}
+	if len(runes) == 1 {
+		k := runes[0]
+		return analysis.TokenStream{{
+			Term: utf8.AppendRune(nil, k.r), Start: k.start, End: k.end,
+			Position: 1, Type: analysis.Single,
+		}}
+	}
+
+	n := len(runes) - 1
+	if t.unigrams {
+		n += len(runes)
+	}
+	slab := make([]analysis.Token, 0, n)
+	// Each bigram term is the encoding of its two runes; its first rune's
+	// unigram is a prefix of it, so all terms share one byte slab.
+	terms := make([]byte, 0, 2*termBytes)
+	for i := 0; i+1 < len(runes); i++ {
+		a, b := runes[i], runes[i+1]
+		off := len(terms)
+		terms = utf8.AppendRune(terms, a.r)
+		mid := len(terms)
+		terms = utf8.AppendRune(terms, b.r)
+		slab = append(slab, analysis.Token{
+			Term: terms[off:len(terms):len(terms)], Start: a.start, End: b.end,
+			Position: i + 1, Type: analysis.Double,
+		})
+		if t.unigrams {
+			slab = append(slab, analysis.Token{
+				Term: terms[off:mid:mid], Start: a.start, End: a.end,
+				Position: i + 1, Type: analysis.Single,
+			})
+		}
+	}
+	if t.unigrams {
+		last := runes[len(runes)-1]
+		off := len(terms)
+		terms = utf8.AppendRune(terms, last.r)
+		slab = append(slab, analysis.Token{
+			Term: terms[off:len(terms):len(terms)], Start: last.start, End: last.end,
+			Position: len(runes), Type: analysis.Single,
+		})
+	}
+	stream := make(analysis.TokenStream, len(slab))
+	for i := range slab {
+		stream[i] = &slab[i]
+	}
+	return stream
+}

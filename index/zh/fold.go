@@ -1,0 +1,208 @@
+package zh
+
+//go:generate go run gen_t2s.go
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// foldTable maps every rune below 0x10000 to its folded form; it is built
+// once per process (about 256 KB, a few milliseconds) on first use.
+// Supplementary-plane runes go through foldSlow.
+var foldTable = sync.OnceValue(func() *[0x10000]rune {
+	var t [0x10000]rune
+	t2s := t2sMap()
+	for r := range rune(len(t)) {
+		t[r] = foldRune(r, t2s)
+	}
+	return &t
+})
+
+// t2sSupplementary holds the traditional -> simplified pairs whose
+// traditional rune is outside the BMP (the few that exist), built once.
+var t2sSupplementary = sync.OnceValue(func() map[rune]rune {
+	m := make(map[rune]rune)
+	for t, s := range t2sMap() {
+		if t >= 0x10000 {
+			m[t] = s
+		}
+	}
+	return m
+})
+
+// t2sMap decodes t2sPairs.
+func t2sMap() map[rune]rune {
+	m := make(map[rune]rune, 4200)
+	s := t2sPairs
+	for len(s) > 0 {
+		t, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
+		r, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
+		m[t] = r
+	}
+	return m
+}
+
+// foldRune folds one rune: width (full-width to half-width, half-width
+// katakana to full-width), then lower case, then traditional to simplified.
+func foldRune(r rune, t2s map[rune]rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	if r == utf8.RuneError {
+		return r
+	}
+	if f := width.LookupRune(r).Folded(); f != 0 {
+		r = f
+	}
+	r = unicode.ToLower(r)
+	if s, ok := t2s[r]; ok {
+		r = s
+	}
+	return r
+}
+
+// fold returns the folded form of r.
+func fold(r rune) rune {
+	if r < 0x10000 {
+		if r < 0 {
+			return utf8.RuneError
+		}
+		return foldTable()[r]
+	}
+	return foldSlow(r)
+}
+
+func foldSlow(r rune) rune {
+	if r > unicode.MaxRune {
+		return utf8.RuneError
+	}
+	r = unicode.ToLower(r)
+	if s, ok := t2sSupplementary()[r]; ok {
+		r = s
+	}
+	return r
+}
+
+// isKeyRune reports whether a folded rune takes part in Key: letters and
+// digits (unicode.IsLetter, unicode.IsDigit).
+func isKeyRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// Fold maps s to its matching form, rune by rune: full-width to half-width
+// (ＳＣＯ２０１９ → sco2019, ，→ ,), lower case, traditional to simplified
+// characters (上海合作組織 → 上海合作组织). Invalid UTF-8 becomes U+FFFD.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(fold(r))
+	}
+	return b.String()
+}
+
+// Key is the form in which substring matching is defined: Fold(s) keeping
+// only letters and digits. A quoted query X matches a paragraph T exactly
+// when strings.Contains(Key(T), Key(X)); spaces and punctuation (PDF line
+// breaks, comma styles) are ignored.
+func Key(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if f := fold(r); isKeyRune(f) {
+			b.WriteRune(f)
+		}
+	}
+	return b.String()
+}
+
+// folded is a text folded rune by rune, with a map from byte offsets in
+// the folded text back to byte offsets in the original text.
+type folded struct {
+	text []byte
+	// orig[i] is the original byte offset of folded byte offset i, for i
+	// at a rune start or len(text); nil when every rune kept its byte
+	// length, so offsets are the same in both texts.
+	orig []int32
+}
+
+// origOffset maps a folded byte offset (a rune start or the end) to the
+// original text.
+func (f *folded) origOffset(i int) int {
+	if f.orig == nil {
+		return i
+	}
+	return int(f.orig[i])
+}
+
+// foldText folds s into dst (reusing its storage).
+func foldText(dst *folded, s []byte) {
+	out := dst.text[:0]
+	if cap(out) < len(s) {
+		out = make([]byte, 0, len(s)+len(s)/8)
+	}
+	dst.orig = dst.orig[:0]
+	sameLen := true
+	t := foldTable()
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		var f rune
+		if r < 0x10000 {
+			f = t[r]
+		} else {
+			f = foldSlow(r)
+		}
+		before := len(out)
+		out = utf8.AppendRune(out, f)
+		if sameLen && len(out)-before != n {
+			sameLen = false
+		}
+		i += n
+	}
+	dst.text = out
+	if sameLen {
+		dst.orig = nil
+		return
+	}
+	// Second pass: the byte lengths differ somewhere, build the map.
+	orig := make([]int32, len(out)+1)
+	j := 0
+	for i := 0; i < len(s); {
+		var n int
+		if s[i] < utf8.RuneSelf {
+			n = 1
+		} else {
+			_, n = utf8.DecodeRune(s[i:])
+		}
+		_, m := utf8.DecodeRune(out[j:])
+		for k := range m {
+			orig[j+k] = int32(i)
+		}
+		j += m
+		i += n
+	}
+	orig[len(out)] = int32(len(s))
+	dst.orig = orig
+}

@@ -1,0 +1,145 @@
+package zh
+
+import (
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/go-ego/gse"
+)
+
+// wordTokenizer segments the folded text with gse's dictionary-based
+// Segment (gse's Analyze reports wrong offsets) and maps the offsets back
+// to the original text. Tokens without any letter or digit (punctuation,
+// spaces) are dropped; each kept word takes the next position, from 1.
+// With subWords, the sub-words of two or more characters of each word
+// (gse's search-mode segments, recursively) follow it at its position.
+type wordTokenizer struct {
+	seg      *gse.Segmenter
+	subWords bool
+}
+
+func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
+	if len(text) == 0 {
+		return nil
+	}
+	var f folded
+	foldText(&f, text)
+	segs := t.seg.Segment(f.text)
+
+	n := 0
+	for i := range segs {
+		s := &segs[i]
+		if !hasKeyRune(f.text[s.Start():s.End()]) {
+			continue
+		}
+		n++
+		if t.subWords {
+			n += countSubWords(f.text, s.Token(), s.Start())
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	slab := make([]analysis.Token, 0, n)
+	pos := 0
+	for i := range segs {
+		s := &segs[i]
+		term := f.text[s.Start():s.End()]
+		if !hasKeyRune(term) {
+			continue
+		}
+		pos++
+		slab = append(slab, analysis.Token{
+			Term:     term,
+			Start:    f.origOffset(s.Start()),
+			End:      f.origOffset(s.End()),
+			Position: pos,
+			Type:     tokenType(term),
+		})
+		if t.subWords {
+			slab = appendSubWords(slab, &f, s.Token(), s.Start(), pos)
+		}
+	}
+	stream := make(analysis.TokenStream, len(slab))
+	for i := range slab {
+		stream[i] = &slab[i]
+	}
+	return stream
+}
+
+// isSubWord reports whether a sub-segment is indexed as a sub-word: two or
+// more runes, at least one a letter or digit.
+func isSubWord(b []byte) bool {
+	return utf8.RuneCount(b) >= 2 && hasKeyRune(b)
+}
+
+// countSubWords counts what appendSubWords appends. base is the byte offset
+// of tok in the folded text; sub-segment offsets are relative to it.
+func countSubWords(text []byte, tok *gse.Token, base int) int {
+	n := 0
+	for _, s := range tok.Segments() {
+		start, end := base+s.Start(), base+s.End()
+		if end > len(text) || start >= end {
+			continue
+		}
+		if isSubWord(text[start:end]) {
+			n++
+		}
+		n += countSubWords(text, s.Token(), start)
+	}
+	return n
+}
+
+func appendSubWords(dst []analysis.Token, f *folded, tok *gse.Token, base, pos int) []analysis.Token {
+	for _, s := range tok.Segments() {
+		start, end := base+s.Start(), base+s.End()
+		if end > len(f.text) || start >= end {
+			continue
+		}
+		term := f.text[start:end]
+		if isSubWord(term) {
+			dst = append(dst, analysis.Token{
+				Term:     term,
+				Start:    f.origOffset(start),
+				End:      f.origOffset(end),
+				Position: pos,
+				Type:     tokenType(term),
+			})
+		}
+		dst = appendSubWords(dst, f, s.Token(), start, pos)
+	}
+	return dst
+}
+
+// hasKeyRune reports whether folded text b has a letter or a digit.
+func hasKeyRune(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			if isKeyRune(rune(b[i])) {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if isKeyRune(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// tokenType is Numeric for ASCII digits, AlphaNumeric for other text
+// starting with an ASCII rune, Ideographic otherwise.
+func tokenType(term []byte) analysis.TokenType {
+	if len(term) == 0 || term[0] >= utf8.RuneSelf {
+		return analysis.Ideographic
+	}
+	for _, c := range term {
+		if c < '0' || c > '9' {
+			return analysis.AlphaNumeric
+		}
+	}
+	return analysis.Numeric
+}
