@@ -75,3 +75,39 @@ type Hit struct {
 	// Similar lists the ids of near-identical paragraphs collapsed into this hit.
 	Similar []string `json:"similar,omitempty"`
 }
+
+// DocumentInfo describes one document of the index.
+type DocumentInfo struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	Date       string `json:"date"`
+	Place      string `json:"place"`
+	Lang       string `json:"lang"`
+	Paragraphs int    `json:"paragraphs"`
+}
+
+// Document is a whole document, its paragraphs in order.
+type Document struct {
+	DocumentInfo
+	Paragraphs []Paragraph `json:"paragraph_list"`
+}
+
+// Paragraph is one paragraph of a Document.
+type Paragraph struct {
+	ID      string `json:"id"`
+	N       int    `json:"n"`
+	Section string `json:"section"`
+	Text    string `json:"text"`
+	// HTML is Text escaped, with <mark> around the matches of the query
+	// given to Engine.Document (just escaped when there is none).
+	HTML string `json:"html"`
+}
+
+// The Engine's methods (implemented in engine.go):
+//
+//	func Open(dir string, opts ...Option) (*Engine, error)
+//	func (e *Engine) Close() error
+//	func (e *Engine) Search(ctx context.Context, req Request) (*Result, error)
+//	func (e *Engine) Documents(ctx context.Context) ([]DocumentInfo, error)
+//	func (e *Engine) Document(ctx context.Context, id, query string) (*Document, error)
+//	func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]Paragraph, error)

@@ -1,0 +1,102 @@
+package search
+
+import (
+	"slices"
+
+	"github.com/scosearch/scosearch/index/zh"
+)
+
+// Near-identical paragraphs: two paragraphs are near-identical when the sets
+// of character bigrams of their zh.Key forms have a Jaccard similarity of at
+// least NearIdenticalJaccard and the shorter key is at least
+// NearIdenticalLength of the longer. Keys too short to have bigrams must be
+// equal. The declaration's 成员国强调,应继续深化交通运输领域… and
+// 成员国指出,应继续深化交通运输领域… (two characters apart) are
+// near-identical; paragraphs that share a sentence are not.
+const (
+	NearIdenticalJaccard = 0.8
+	NearIdenticalLength  = 0.9
+)
+
+// signature is what near-identity compares: the folded key's length and its
+// sorted distinct bigrams.
+type signature struct {
+	key     string
+	runes   int
+	bigrams []uint64
+}
+
+func newSignature(text string) signature {
+	key := []rune(zh.Key(text))
+	s := signature{key: string(key), runes: len(key)}
+	if len(key) >= 2 {
+		s.bigrams = make([]uint64, 0, len(key)-1)
+		for i := 0; i+1 < len(key); i++ {
+			s.bigrams = append(s.bigrams, uint64(key[i])<<32|uint64(key[i+1]))
+		}
+		slices.Sort(s.bigrams)
+		s.bigrams = slices.Compact(s.bigrams)
+	}
+	return s
+}
+
+// jaccard is |a∩b| / |a∪b| of two sorted sets.
+func jaccard(a, b []uint64) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	i, j, common := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			common++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(common) / float64(len(a)+len(b)-common)
+}
+
+// nearIdentical reports whether two signatures are near-identical.
+func nearIdentical(a, b signature) bool {
+	if a.runes == 0 || b.runes == 0 {
+		return false
+	}
+	if len(a.bigrams) < 2 || len(b.bigrams) < 2 {
+		return a.key == b.key
+	}
+	short, long := min(a.runes, b.runes), max(a.runes, b.runes)
+	if float64(short) < NearIdenticalLength*float64(long) {
+		return false
+	}
+	return jaccard(a.bigrams, b.bigrams) >= NearIdenticalJaccard
+}
+
+// collapseGroups groups texts in rank order: each text joins the first
+// earlier group whose leader it is near-identical to, else leads a new
+// group. It returns, per group, the indexes of its members, leader first.
+// Work is bounded by len(texts) × number of groups.
+func collapseGroups(texts []string) [][]int {
+	var groups [][]int
+	var leaders []signature
+	for i, t := range texts {
+		sig := newSignature(t)
+		joined := false
+		for g, l := range leaders {
+			if nearIdentical(l, sig) {
+				groups[g] = append(groups[g], i)
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			groups = append(groups, []int{i})
+			leaders = append(leaders, sig)
+		}
+	}
+	return groups
+}
