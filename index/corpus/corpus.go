@@ -4,6 +4,23 @@
 // index package turns into searchable paragraphs.
 package corpus
 
+import "errors"
+
+// Reasons a file is not ingested. A Problem's Err wraps one of them (or an
+// *fs.PathError for a file that cannot be read); test with errors.Is.
+var (
+	ErrEmpty        = errors.New("empty file")
+	ErrBinary       = errors.New("binary file")
+	ErrEncoding     = errors.New("unknown encoding or invalid UTF-8")
+	ErrTooLarge     = errors.New("file too large")
+	ErrNoParagraphs = errors.New("no paragraphs")
+	ErrMetadata     = errors.New("invalid metadata")
+	ErrNotRegular   = errors.New("not a regular file")
+	ErrSymlinkDir   = errors.New("symbolic link to a directory, not followed")
+	ErrDuplicateID  = errors.New("duplicate document id")
+	ErrOrphanMeta   = errors.New("sidecar .meta file without its document")
+)
+
 // Document is one source file of the corpus with its reconstructed paragraphs.
 type Document struct {
 	ID     string // stable id from the file path relative to the corpus root, e.g. "2019-bishkek-declaration"
@@ -14,6 +31,9 @@ type Document struct {
 	Source string // path relative to the corpus root, with forward slashes
 	Format string // "txt" or "md"
 	Hash   string // hex sha256 of the raw file bytes plus any sidecar, for incremental reindexing
+
+	Encoding string   // encoding the file was decoded from: one of the Encoding* constants
+	Info     []string // Markdown info lines before <!-- INFO END --> (adoption history); not paragraphs
 
 	Paragraphs []Paragraph
 }

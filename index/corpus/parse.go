@@ -1,0 +1,126 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"strings"
+)
+
+// MetaSuffix is appended to a corpus file's name to form the name of its
+// sidecar metadata file: 2019-bishkek-declaration.zh.txt.meta.
+const MetaSuffix = ".meta"
+
+// Parse decodes one corpus file and reconstructs its document. source is the
+// path relative to the corpus root with forward slashes; it decides the id,
+// the format (".md" and ".markdown" are Markdown, anything else plain text)
+// and a language suffix. sidecar is the content of the file's .meta file, or
+// nil. Errors wrap ErrEmpty, ErrBinary, ErrEncoding, ErrMetadata or
+// ErrNoParagraphs.
+func Parse(source string, data, sidecar []byte) (Document, error) {
+	return parse(source, data, sidecar, nil)
+}
+
+// parse is Parse with a trace of what was removed (for the fuzz test).
+func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
+	source = strings.TrimPrefix(path.Clean(strings.ReplaceAll(source, `\`, "/")), "/")
+	id, lang, format := splitSource(source)
+	sum := sha256.New()
+	sum.Write(data)
+	sum.Write(sidecar)
+	doc := Document{
+		ID:     id,
+		Lang:   lang,
+		Source: source,
+		Format: format,
+		Hash:   hex.EncodeToString(sum.Sum(nil)),
+	}
+
+	text, enc, err := Decode(data)
+	if err != nil {
+		return Document{}, err
+	}
+	doc.Encoding = enc
+
+	fmLines, body := splitFrontMatter(text)
+	explicit, err := parseMeta(fmLines, "front matter")
+	if err != nil {
+		return Document{}, err
+	}
+	if len(sidecar) > 0 {
+		side, _, err := Decode(sidecar)
+		if err != nil {
+			return Document{}, fmt.Errorf("%w: sidecar %s%s: %v", ErrMetadata, path.Base(source), MetaSuffix, err)
+		}
+		sm, err := parseMeta(strings.Split(side, "\n"), "sidecar "+path.Base(source)+MetaSuffix)
+		if err != nil {
+			return Document{}, err
+		}
+		explicit = explicit.merge(sm)
+	}
+	if tr != nil {
+		tr.removed = append(tr.removed, strings.Join(fmLines, "\n"))
+	}
+
+	var title string
+	if format == "md" {
+		doc.Paragraphs, title, doc.Info = reconstructMarkdown(body, tr)
+	} else {
+		doc.Paragraphs, title = reconstructText(body, explicit.Title, tr)
+	}
+	if len(doc.Paragraphs) == 0 {
+		return Document{}, ErrNoParagraphs
+	}
+
+	doc.Title = firstNonEmpty(explicit.Title, title, path.Base(id))
+	doc.ID = firstNonEmpty(explicit.ID, doc.ID)
+	doc.Date = explicit.Date
+	if doc.Date == "" {
+		doc.Date = firstChineseDate(strings.Join(doc.Info, "\n"))
+	}
+	if doc.Date == "" {
+		doc.Date = firstDateInParagraphs(doc.Paragraphs)
+	}
+	if doc.Date == "" {
+		doc.Date = dateFromFileName(source)
+	}
+	doc.Place = firstNonEmpty(explicit.Place, inferPlace(doc.Paragraphs[0].Text))
+	if explicit.Lang != "" {
+		doc.Lang = explicit.Lang
+	}
+	if doc.Lang == "" {
+		texts := []string{doc.Title}
+		for _, p := range doc.Paragraphs[:min(len(doc.Paragraphs), 50)] {
+			texts = append(texts, p.Text)
+		}
+		doc.Lang = inferLang(texts...)
+	}
+	return doc, nil
+}
+
+// maxDateSearch bounds the text searched for a date.
+const maxDateSearch = 1 << 20
+
+// firstDateInParagraphs returns the first Chinese date in the paragraphs, or "".
+func firstDateInParagraphs(ps []Paragraph) string {
+	n := 0
+	for _, p := range ps {
+		if d := firstChineseDate(p.Text); d != "" {
+			return d
+		}
+		if n += len(p.Text); n > maxDateSearch {
+			break
+		}
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
