@@ -1,0 +1,425 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/mux"
+
+	"github.com/scosearch/scosearch/search"
+)
+
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// page adapts a page handler: errors become HTML error pages.
+func (s *Server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.serveError(w, r, err)
+		}
+	})
+}
+
+// searchPage is the data of search.tmpl, used for / and /search.
+type searchPage struct {
+	Title     string
+	Q         string
+	Params    params
+	Autofocus bool
+	Help      bool   // no query yet: show the syntax help
+	Error     string // the query could not be run: why
+
+	Total                 uint64
+	TookMS                string
+	From, To              int // 1-based range of the hits shown
+	Hits                  []hitView
+	Facets                []facetGroup
+	Filters               []activeFilter
+	SortByDate            bool
+	RelevanceURL, DateURL string
+	Pages                 []pageLink
+	PrevURL, NextURL      string
+}
+
+type hitView struct {
+	URL       string
+	Title     string
+	Date      string // Chinese date, "2019年6月14日"
+	Place     string
+	Section   string
+	Paragraph int
+	Snippets  []template.HTML
+	Text      string // shown (escaped) when there is no snippet
+	Similar   []similarLink
+}
+
+type similarLink struct {
+	URL, Label string
+}
+
+type facetGroup struct {
+	Name   string // heading, e.g. "文件"
+	Values []facetValue
+}
+
+type facetValue struct {
+	Label    string
+	URL      string // adds the filter, or removes it when Selected
+	Count    int
+	Selected bool
+}
+
+type activeFilter struct {
+	Name, Value, RemoveURL string
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, tmplSearch, searchPage{Title: "上合组织文件检索", Autofocus: true, Help: true})
+}
+
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.parseParams(r.URL.Query(), false)
+	if err != nil {
+		return s.renderSearchError(w, r, p, err)
+	}
+	if p.Q == "" && !p.hasFilter() {
+		return s.render(w, r, http.StatusOK, tmplSearch, searchPage{Title: "上合组织文件检索", Params: p, Autofocus: true, Help: true})
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	res, err := s.searcher.Search(ctx, p.request(s.opts.PageSize))
+	if err != nil {
+		return s.renderSearchError(w, r, p, err)
+	}
+	return s.render(w, r, http.StatusOK, tmplSearch, s.searchView(p, res))
+}
+
+// renderSearchError shows the search page with the problem when it is the
+// query's fault (400), and leaves other errors to serveError.
+func (s *Server) renderSearchError(w http.ResponseWriter, r *http.Request, p params, err error) error {
+	status, msg := errorStatus(err)
+	if status != http.StatusBadRequest {
+		return err
+	}
+	return s.render(w, r, status, tmplSearch, searchPage{
+		Title: "查询有误 - 上合组织文件检索", Q: p.Q, Params: p, Error: msg,
+	})
+}
+
+func (s *Server) searchView(p params, res *search.Result) searchPage {
+	size := s.opts.PageSize
+	v := searchPage{
+		Title:      p.Q + " - 上合组织文件检索",
+		Q:          p.Q,
+		Params:     p,
+		Total:      res.Total,
+		TookMS:     formatMillis(res.Took),
+		SortByDate: p.Sort == search.SortDate,
+	}
+	if p.Q == "" {
+		v.Title = "上合组织文件检索"
+	}
+	if len(res.Hits) > 0 {
+		v.From = (p.Page-1)*size + 1
+		v.To = v.From + len(res.Hits) - 1
+	}
+	for _, h := range res.Hits {
+		v.Hits = append(v.Hits, newHitView(h, p.Q))
+	}
+
+	// Sort switch: changing the order starts again at page 1.
+	rel, date := p, p
+	rel.Sort, rel.Page = "", 1
+	date.Sort, date.Page = search.SortDate, 1
+	v.RelevanceURL, v.DateURL = rel.url(), date.url()
+
+	// Facets: each value adds its filter, or removes it when selected.
+	groups := []struct {
+		name   string
+		counts []search.FacetCount
+		field  func(*params) *string
+	}{
+		{"文件", res.Facets.Doc, func(q *params) *string { return &q.Doc }},
+		{"年份", res.Facets.Year, func(q *params) *string { return &q.Year }},
+		{"章节", res.Facets.Section, func(q *params) *string { return &q.Section }},
+	}
+	for _, g := range groups {
+		fg := facetGroup{Name: g.name}
+		for _, c := range g.counts {
+			if c.Value == "" {
+				continue
+			}
+			np := p
+			np.Page = 1
+			f := g.field(&np)
+			selected := *f == c.Value
+			if selected {
+				*f = ""
+			} else {
+				*f = c.Value
+			}
+			label := c.Label
+			if label == "" {
+				label = c.Value
+			}
+			fg.Values = append(fg.Values, facetValue{Label: label, URL: np.url(), Count: c.Count, Selected: selected})
+		}
+		if len(fg.Values) > 0 {
+			v.Facets = append(v.Facets, fg)
+		}
+	}
+	for _, f := range []struct {
+		name  string
+		field func(*params) *string
+	}{
+		{"文件", func(q *params) *string { return &q.Doc }},
+		{"年份", func(q *params) *string { return &q.Year }},
+		{"章节", func(q *params) *string { return &q.Section }},
+		{"语言", func(q *params) *string { return &q.Lang }},
+	} {
+		np := p
+		np.Page = 1
+		if val := *f.field(&np); val != "" {
+			*f.field(&np) = ""
+			v.Filters = append(v.Filters, activeFilter{Name: f.name, Value: facetLabel(res.Facets.Doc, val, f.name == "文件"), RemoveURL: np.url()})
+		}
+	}
+
+	// Paging.
+	pageCount := int((res.Total + uint64(size) - 1) / uint64(size))
+	pageCount = min(pageCount, maxPage)
+	if pageCount > 1 {
+		for n := max(1, p.Page-4); n <= min(pageCount, p.Page+4); n++ {
+			np := p
+			np.Page = n
+			v.Pages = append(v.Pages, pageLink{N: n, URL: np.url(), Current: n == p.Page})
+		}
+		if p.Page > 1 {
+			np := p
+			np.Page--
+			v.PrevURL = np.url()
+		}
+		if p.Page < pageCount {
+			np := p
+			np.Page++
+			v.NextURL = np.url()
+		}
+	}
+	return v
+}
+
+// facetLabel is the label of a selected doc filter (the title), or value.
+func facetLabel(counts []search.FacetCount, value string, isDoc bool) string {
+	if isDoc {
+		for _, c := range counts {
+			if c.Value == value && c.Label != "" {
+				return c.Label
+			}
+		}
+	}
+	return value
+}
+
+func newHitView(h search.Hit, q string) hitView {
+	hv := hitView{
+		URL:       docURL(h.Doc, q, h.Paragraph),
+		Title:     h.Title,
+		Date:      chineseDate(h.Date),
+		Place:     h.Place,
+		Section:   h.Section,
+		Paragraph: h.Paragraph,
+	}
+	if hv.Title == "" {
+		hv.Title = h.Doc
+	}
+	for _, sn := range h.Snippets {
+		// Snippets are HTML built by package search: the paragraph text
+		// escaped, with <mark> around the matches. That contract is the
+		// only reason this conversion is safe.
+		hv.Snippets = append(hv.Snippets, template.HTML(sn))
+	}
+	if len(hv.Snippets) == 0 {
+		hv.Text = truncate(h.Text, 200)
+	}
+	for _, id := range h.Similar {
+		doc, n, ok := splitParagraphID(id)
+		if !ok {
+			hv.Similar = append(hv.Similar, similarLink{Label: id})
+			continue
+		}
+		hv.Similar = append(hv.Similar, similarLink{URL: docURL(doc, q, n), Label: fmt.Sprintf("%s 第%d段", doc, n)})
+	}
+	return hv
+}
+
+// splitParagraphID splits "2019-bishkek-declaration-p12" into its document
+// id and paragraph number.
+func splitParagraphID(id string) (doc string, n int, ok bool) {
+	i := strings.LastIndex(id, "-p")
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[i+2:])
+	if err != nil || n < 1 {
+		return "", 0, false
+	}
+	return id[:i], n, true
+}
+
+// docPage is the data of doc.tmpl.
+type docPage struct {
+	Title     string
+	Q         string
+	Params    params
+	Autofocus bool
+	Doc       *search.Document
+	Date      string
+	Note      string // e.g. why the query is not highlighted
+	BackURL   string // to the search results, when arriving from them
+	Sections  []sectionLink
+	Paragraph []paraView
+}
+
+type sectionLink struct {
+	Label, Anchor string
+}
+
+type paraView struct {
+	Anchor  string // "p12"
+	N       int
+	Section string // set on the first paragraph of a section: a heading goes before it
+	HTML    template.HTML
+	Cite    string
+}
+
+func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
+	id := mux.Vars(r)["doc"]
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > s.opts.MaxQueryLen {
+		q = "" // only used for highlighting: show the document plain
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	doc, err := s.searcher.Document(ctx, id, q)
+	note := ""
+	if err != nil && q != "" && errors.Is(err, search.ErrBadQuery) {
+		note = "检索式有误，未作高亮。"
+		doc, err = s.searcher.Document(ctx, id, "")
+	}
+	if err != nil {
+		return fmt.Errorf("document %q: %w", id, err)
+	}
+
+	v := docPage{Title: doc.Title, Q: q, Params: params{Q: q, Page: 1}, Doc: doc, Date: chineseDate(doc.Date), Note: note}
+	if v.Title == "" {
+		v.Title = doc.ID
+	}
+	if q != "" {
+		v.BackURL = params{Q: q, Page: 1}.url()
+	}
+	base := s.baseURL(r)
+	prev := ""
+	for _, p := range doc.Paragraphs {
+		pv := paraView{
+			Anchor: "p" + strconv.Itoa(p.N),
+			N:      p.N,
+			// Paragraph.HTML is the text escaped by package search, with
+			// <mark> around matches: the contract that makes this safe.
+			HTML: template.HTML(p.HTML),
+			Cite: citation(doc.DocumentInfo, p.N, base+docURL(doc.ID, "", p.N)),
+		}
+		if p.Section != "" && p.Section != prev {
+			pv.Section = p.Section
+			v.Sections = append(v.Sections, sectionLink{Label: p.Section, Anchor: pv.Anchor})
+		}
+		prev = p.Section
+		v.Paragraph = append(v.Paragraph, pv)
+	}
+	return s.render(w, r, http.StatusOK, tmplDoc, v)
+}
+
+// baseURL is the scheme and host used in citations.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opts.BaseURL != "" {
+		return strings.TrimRight(s.opts.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// citation is the reference copied by the "复制引用" button:
+// 《标题》（2019年6月14日，比什凯克），第12段。http://host/docs/id#p12
+func citation(d search.DocumentInfo, n int, link string) string {
+	var b strings.Builder
+	title := d.Title
+	if title == "" {
+		title = d.ID
+	}
+	b.WriteString("《" + title + "》")
+	var meta []string
+	if d.Date != "" {
+		meta = append(meta, chineseDate(d.Date))
+	}
+	if d.Place != "" {
+		meta = append(meta, d.Place)
+	}
+	if len(meta) > 0 {
+		b.WriteString("（" + strings.Join(meta, "，") + "）")
+	}
+	fmt.Fprintf(&b, "，第%d段。%s", n, link)
+	return b.String()
+}
+
+// chineseDate writes "2019-06-14" as "2019年6月14日" (and "2019-06" as
+// "2019年6月"); anything else is returned unchanged.
+func chineseDate(iso string) string {
+	parts := strings.Split(iso, "-")
+	units := []string{"年", "月", "日"}
+	if len(parts) == 0 || len(parts) > 3 || len(parts[0]) != 4 {
+		return iso
+	}
+	var b strings.Builder
+	for i, part := range parts {
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 0 {
+			return iso
+		}
+		b.WriteString(strconv.Itoa(n) + units[i])
+	}
+	return b.String()
+}
+
+// formatMillis formats d in milliseconds, e.g. "12" or "0.4".
+func formatMillis(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	if ms < 10 {
+		return strconv.FormatFloat(ms, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(ms, 'f', 0, 64)
+}
+
+// truncate shortens s to at most n runes, marking the cut with "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

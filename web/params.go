@@ -1,0 +1,161 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scosearch/scosearch/search"
+)
+
+// maxFilterLen bounds the doc, year, section and lang parameters, in bytes.
+const maxFilterLen = 512
+
+// params are the parameters of /search and /api/search.
+type params struct {
+	Q    string
+	Sort string // "" (relevance) or search.SortDate
+	Doc  string
+	Year string
+	// Section and Lang filter like Doc and Year.
+	Section string
+	Lang    string
+	Page    int // 1-based, pages only
+	Size    int // API only; 0 means the engine's default
+	From    int // API only
+}
+
+// parseParams reads and checks the parameters of a search request. Every
+// problem is a 400 with a message that names the parameter.
+func (s *Server) parseParams(v url.Values, api bool) (params, error) {
+	p := params{
+		Q:       strings.TrimSpace(v.Get("q")),
+		Doc:     strings.TrimSpace(v.Get("doc")),
+		Year:    strings.TrimSpace(v.Get("year")),
+		Section: strings.TrimSpace(v.Get("section")),
+		Lang:    strings.TrimSpace(v.Get("lang")),
+		Page:    1,
+	}
+	if !utf8.ValidString(p.Q) {
+		return p, badRequest("parameter q is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(p.Q); n > s.opts.MaxQueryLen {
+		return p, badRequest(fmt.Sprintf("query too long: %d characters, at most %d", n, s.opts.MaxQueryLen))
+	}
+	for _, f := range []struct{ name, value string }{
+		{"doc", p.Doc}, {"year", p.Year}, {"section", p.Section}, {"lang", p.Lang},
+	} {
+		if !utf8.ValidString(f.value) {
+			return p, badRequest(fmt.Sprintf("parameter %s is not valid UTF-8", f.name))
+		}
+		if len(f.value) > maxFilterLen {
+			return p, badRequest(fmt.Sprintf("parameter %s too long: at most %d bytes", f.name, maxFilterLen))
+		}
+	}
+
+	switch srt := v.Get("sort"); srt {
+	case "", search.SortRelevance:
+	case search.SortDate:
+		p.Sort = search.SortDate
+	default:
+		return p, badRequest(fmt.Sprintf("parameter sort must be %q or %q, not %q", search.SortRelevance, search.SortDate, srt))
+	}
+
+	var err error
+	if api {
+		if p.Size, err = intParam(v, "size", 0, 0); err != nil {
+			return p, err
+		}
+		if p.From, err = intParam(v, "from", 0, 0); err != nil {
+			return p, err
+		}
+		return p, nil
+	}
+	if p.Page, err = intParam(v, "page", 1, maxPage); err != nil {
+		return p, err
+	}
+	if p.Page == 0 {
+		p.Page = 1
+	}
+	return p, nil
+}
+
+// intParam parses parameter name as an integer in [lo, hi] (no upper
+// bound when hi is 0); absent means 0.
+func intParam(v url.Values, name string, lo, hi int) (int, error) {
+	raw := strings.TrimSpace(v.Get(name))
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || (hi > 0 && n > hi) {
+		if hi > 0 {
+			return 0, badRequest(fmt.Sprintf("parameter %s must be a whole number from %d to %d", name, lo, hi))
+		}
+		return 0, badRequest(fmt.Sprintf("parameter %s must be a whole number of at least %d", name, lo))
+	}
+	return n, nil
+}
+
+// hasFilter reports whether any filter is set.
+func (p params) hasFilter() bool {
+	return p.Doc != "" || p.Year != "" || p.Section != "" || p.Lang != ""
+}
+
+// request turns page parameters into a search.Request of pageSize hits.
+func (p params) request(pageSize int) search.Request {
+	return search.Request{
+		Query: p.Q, Size: pageSize, From: (p.Page - 1) * pageSize, Sort: p.Sort,
+		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang,
+	}
+}
+
+// apiRequest turns API parameters into a search.Request.
+func (p params) apiRequest() search.Request {
+	return search.Request{
+		Query: p.Q, Size: p.Size, From: p.From, Sort: p.Sort,
+		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang,
+	}
+}
+
+// url is the /search address of p, with default values left out.
+func (p params) url() string {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("q", p.Q)
+	set("doc", p.Doc)
+	set("year", p.Year)
+	set("section", p.Section)
+	set("lang", p.Lang)
+	set("sort", p.Sort)
+	if p.Page > 1 {
+		v.Set("page", strconv.Itoa(p.Page))
+	}
+	if len(v) == 0 {
+		return "/search"
+	}
+	return "/search?" + v.Encode()
+}
+
+// docURL is the address of document doc, with the query to highlight and
+// the paragraph to land on (n > 0).
+func docURL(doc, q string, n int) string {
+	segs := strings.Split(doc, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	u := "/docs/" + strings.Join(segs, "/")
+	if q != "" {
+		u += "?q=" + url.QueryEscape(q)
+	}
+	if n > 0 {
+		u += "#p" + strconv.Itoa(n)
+	}
+	return u
+}

@@ -1,0 +1,207 @@
+// Package web serves scosearch over HTTP: server-rendered search and document
+// pages (html/template, assets embedded with go:embed) that work without
+// JavaScript and are enhanced by it, and a small JSON API.
+//
+// The package depends on a Searcher interface, not on bleve: search.Engine
+// satisfies it, and so can a fake in tests.
+//
+// Routes:
+//
+//	GET /                       search box and syntax help
+//	GET /search?q=&page=&sort=&doc=&year=&section=&lang=
+//	GET /docs/{doc}             a whole document, paragraphs anchored #p{n}
+//	GET /api/search             same parameters plus size and from; JSON
+//	GET /api/docs               the documents of the index; JSON
+//	GET /api/docs/{doc}         one document with its paragraphs; JSON
+//	GET /healthz                {"status":"ok"}
+//	GET /static/...             embedded CSS, JavaScript, icon
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/scosearch/scosearch/search"
+)
+
+// Searcher is what the web server needs from a search engine.
+// *search.Engine implements it.
+type Searcher interface {
+	Search(ctx context.Context, req search.Request) (*search.Result, error)
+	Documents(ctx context.Context) ([]search.DocumentInfo, error)
+	Document(ctx context.Context, id, query string) (*search.Document, error)
+}
+
+// Options configure a Server. The zero value of every field has a default.
+type Options struct {
+	// Logger receives one line per request and the internals of errors.
+	// nil discards them.
+	Logger *slog.Logger
+	// MaxQueryLen is the longest query accepted, in characters (runes);
+	// longer ones get 400. Default DefaultMaxQueryLen.
+	MaxQueryLen int
+	// MaxURILen is the longest request URI accepted, in bytes; longer ones
+	// get 414. Default DefaultMaxURILen.
+	MaxURILen int
+	// MaxBodyBytes caps request bodies (the API takes none); larger
+	// declared bodies get 413. Default DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// PageSize is the number of hits per result page. Default DefaultPageSize.
+	PageSize int
+	// SearchTimeout bounds the work of one request on the Searcher.
+	// Default DefaultSearchTimeout.
+	SearchTimeout time.Duration
+	// ShutdownTimeout bounds how long Serve waits for in-flight requests
+	// after its context is cancelled. Default DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// BaseURL, e.g. "https://sco.example.org", is used for the links in
+	// copied citations. Default: the scheme and Host of each request.
+	BaseURL string
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxQueryLen     = search.MaxQueryRunes
+	DefaultMaxURILen       = 8 << 10
+	DefaultMaxBodyBytes    = 64 << 10
+	DefaultPageSize        = 10
+	DefaultSearchTimeout   = 10 * time.Second
+	DefaultShutdownTimeout = 15 * time.Second
+
+	// maxPage bounds paging on the pages: deep pages are of no use to a
+	// reader and cost the engine.
+	maxPage = 100
+)
+
+func (o Options) withDefaults() Options {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.MaxQueryLen <= 0 {
+		o.MaxQueryLen = DefaultMaxQueryLen
+	}
+	if o.MaxURILen <= 0 {
+		o.MaxURILen = DefaultMaxURILen
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = DefaultPageSize
+	}
+	if o.SearchTimeout <= 0 {
+		o.SearchTimeout = DefaultSearchTimeout
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	return o
+}
+
+// Server is the scosearch web application. Create it with New.
+type Server struct {
+	searcher Searcher
+	opts     Options
+	log      *slog.Logger
+	pages    *pages
+	handler  http.Handler
+}
+
+// New returns a Server answering from s. It fails only if the embedded
+// templates or assets are broken, which the tests catch.
+func New(s Searcher, opts Options) (*Server, error) {
+	if s == nil {
+		return nil, errors.New("web: nil Searcher")
+	}
+	opts = opts.withDefaults()
+	p, err := loadPages()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	srv := &Server{searcher: s, opts: opts, log: opts.Logger, pages: p}
+	srv.handler = srv.middleware(srv.routes())
+	return srv, nil
+}
+
+// Handler returns the application's handler, middleware included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter()
+	get := []string{http.MethodGet, http.MethodHead}
+
+	// Pages.
+	r.Handle("/", s.page(s.handleHome)).Methods(get...)
+	r.Handle("/search", s.page(s.handleSearch)).Methods(get...)
+	r.Handle("/docs/{doc:.+}", s.page(s.handleDoc)).Methods(get...)
+
+	// JSON API.
+	api := r.PathPrefix("/api").Subrouter()
+	api.Handle("/search", s.api(s.handleAPISearch)).Methods(get...)
+	api.Handle("/docs", s.api(s.handleAPIDocs)).Methods(get...)
+	api.Handle("/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
+	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
+
+	// Assets.
+	r.PathPrefix("/static/").Handler(s.static()).Methods(get...)
+
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serveError(w, r, errNotFound)
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.serveError(w, r, errMethod)
+	})
+	return r
+}
+
+// NewHTTPServer returns an http.Server for h on addr with timeouts against
+// slow clients and a cap on header size. The caller listens and shuts down,
+// or uses Server.Serve which does both.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// Serve answers requests on ln until ctx is cancelled, then shuts down
+// gracefully: it stops accepting connections and waits for in-flight
+// requests, at most Options.ShutdownTimeout. It returns nil after a clean
+// shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := NewHTTPServer(ln.Addr().String(), s.Handler())
+	hs.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "addr", ln.Addr().String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close() // in-flight requests outlived the timeout: cut them
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
