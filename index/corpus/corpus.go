@@ -1,7 +1,3 @@
-// Package corpus reads a directory of source documents (plain text as
-// extracted from PDFs, or Markdown) and reconstructs their paragraphs and
-// metadata. It knows nothing of bleve: its output is plain Go values that the
-// index package turns into searchable paragraphs.
 package corpus
 
 import "errors"

@@ -126,9 +126,11 @@ func inlineText(line string) string {
 		line = imageRE.ReplaceAllString(line, "$1")
 		line = linkRE.ReplaceAllString(line, "$1")
 	}
-	line = strings.ReplaceAll(line, "**", "")
-	return strings.ReplaceAll(line, "__", "")
+	return markupReplacer.Replace(line)
 }
+
+// markupReplacer removes strong emphasis and code spans.
+var markupReplacer = strings.NewReplacer("**", "", "__", "", "`", "")
 
 // tableRow turns "| a | b |" into "a | b".
 func tableRow(row string) string {

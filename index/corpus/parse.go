@@ -79,8 +79,12 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 	if doc.Date == "" {
 		doc.Date = firstChineseDate(strings.Join(doc.Info, "\n"))
 	}
-	if doc.Date == "" {
+	if doc.Date == "" && format == "md" {
 		doc.Date = firstDateInParagraphs(doc.Paragraphs)
+	}
+	if doc.Date == "" && format == "txt" {
+		// The whole text, with the lines that are not paragraphs.
+		doc.Date = firstChineseDate(body[:min(len(body), maxDateSearch)])
 	}
 	if doc.Date == "" {
 		doc.Date = dateFromFileName(source)

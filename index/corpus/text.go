@@ -68,9 +68,9 @@ func isWide(r rune) bool {
 		r == '“' || r == '”' || r == '‘' || r == '’' || r == '—' || r == '…' || r == '·'
 }
 
-// joinText joins two pieces of one paragraph: directly when either side is
-// CJK (Chinese has no spaces between words), or after a hyphen; with a space
-// otherwise.
+// joinText joins two pieces of one paragraph: directly when the text near
+// the join is CJK (Chinese has no spaces between words), or after a hyphen;
+// with a space otherwise.
 func joinText(a, b string) string {
 	if a == "" {
 		return b
@@ -79,12 +79,16 @@ func joinText(a, b string) string {
 		return a
 	}
 	last, _ := utf8.DecodeLastRuneInString(a)
-	first, _ := utf8.DecodeRuneInString(b)
-	if isWide(last) || isWide(first) || last == '-' {
+	if last == '-' || strings.IndexFunc(lastRunes(a, joinContext), isWide) >= 0 ||
+		strings.IndexFunc(firstRunes(b, joinContext), isWide) >= 0 {
 		return a + b
 	}
 	return a + " " + b
 }
+
+// joinContext is how many characters each side of a join decide whether the
+// text is Chinese: "共20" + "19年" joins directly, "in 2019" + "the" with a space.
+const joinContext = 8
 
 // terminal is the punctuation that may end a paragraph, half and full width:
 // a text block ending with anything else continues in the next block.

@@ -1,0 +1,98 @@
+// Package corpus reads a directory of source documents (plain text as
+// extracted from PDFs, or Markdown) and reconstructs their paragraphs and
+// metadata. It knows nothing of bleve: its output is plain Go values that the
+// index package turns into searchable paragraphs.
+//
+// # Files
+//
+// ReadDir walks the corpus directory in sorted order and ingests every
+// *.txt, *.md and *.markdown file; hidden files and directories (".name")
+// are skipped, symbolic links to directories are not followed. A document's
+// id is its path relative to the root, with forward slashes, without the
+// extension and without a language suffix: "2019-bishkek-declaration.zh.txt"
+// has the id "2019-bishkek-declaration" and the language "zh";
+// "刑法/刑法修正案（七）.md" has the id "刑法/刑法修正案（七）". Recognised
+// language suffixes are two-letter codes such as zh, ru, en, kk, ky, tg, uz,
+// hi, ur, fa, mn. Two files with the same id are an error for the second.
+//
+// # Encodings
+//
+// UTF-8 (with or without a byte order mark), UTF-16 with a byte order mark
+// and GB18030/GBK are detected; see Decode. Line endings are normalised.
+//
+// # Metadata
+//
+// Metadata may be given explicitly, as "key: value" lines, in front matter
+// at the very top of a .txt or .md file:
+//
+//	---
+//	title: 上海合作组织成员国元首理事会比什凯克宣言
+//	date: 2019-06-14
+//	place: 比什凯克
+//	lang: zh
+//	---
+//
+// or in a sidecar file beside the document, named after it with ".meta"
+// appended (2019-bishkek-declaration.zh.txt.meta), holding the same lines
+// (the "---" lines are optional there), so a PDF extraction gets metadata
+// without being edited. Keys: title, date (YYYY-MM-DD or YYYY年M月D日), place,
+// lang, id; other keys are ignored; values may be quoted; lines starting
+// with "#" are comments. The sidecar wins over front matter, which wins over
+// inference. A malformed date, lang or id makes the file a problem.
+//
+// Inferred metadata: the title from a running header, a heading first line
+// or the Markdown "# " heading, else the file name; the date from the first
+// YYYY年M月D日 (also with full-width digits or 二〇一九年六月十四日) in the
+// Markdown info lines, else in the text, else a YYYY-MM-DD in the file name;
+// the place from "在…举行/召开/签署/发表" in the first paragraph; the
+// language from the file-name suffix, else from the script of the text (Han
+// zh, Cyrillic ru, Latin en).
+//
+// # Plain text
+//
+// Plain text is taken to be a PDF extraction. Paragraphs are blocks separated
+// by blank lines (the lines of a block are joined; without any blank line,
+// every line is a block). Lines are cleaned: control and bidirectional
+// formatting characters are removed, runs of white space become one space.
+// Then:
+//   - A page-number line ("3", "- 3 -", "第3页", "3/10", "Page 3 of 10") is
+//     dropped.
+//   - A numbered section heading on its own line, at most 40 characters
+//     with no sentence punctuation (三; 一、总则; （一）; 第一章 总则; 第一节;
+//     第一编; II), is not a paragraph: it sets Paragraph.Section of the
+//     paragraphs that follow. A heading clears the labels of deeper levels
+//     (编 > 章 > 节 > 一 > （一）) and Section joins the labels in force with
+//     " / ". Paragraphs before the first heading have Section "".
+//   - A heading-like line (at most 64 characters, with a letter, no
+//     "，,。；;！!？?、" and no terminal punctuation at its end) that
+//     interrupts a sentence (the text before it does not end with terminal
+//     punctuation) is a running header: the first such line, any later copy
+//     of it and of the title, and any such line occurring twice are dropped.
+//     A heading-like first line followed by text is the title and is
+//     dropped too. Other heading-like lines are paragraphs of their own.
+//   - A paragraph whose text does not end with terminal punctuation
+//     (。．.！!？?；;：:…”"’'）)」』】》〉]｝}) continues in the next text block:
+//     the page broke it. Chinese pieces are joined directly, others with a
+//     space. When the page break duplicated text, so that the paragraph ends
+//     with the same 1-3 Han characters the continuation starts with
+//     ("开放型世界经济" + "济,不断巩固"), the copy is dropped. This rule can
+//     wrongly remove a genuinely repeated character at a break (谢谢); it is
+//     applied only at such joins, never inside a block.
+//   - A truncated last paragraph is kept as it is.
+//
+// # Markdown
+//
+// Markdown is read the way the laws corpus writes it. The first "# "
+// heading is the title; a second "# " heading before any paragraph is a
+// subtitle appended to it with a space ("中华人民共和国民法典 总则"). Lines
+// before "<!-- INFO END -->" are info lines (adoption and amendment history):
+// they are not paragraphs but Document.Info, and the first date among them
+// is the document date. HTML comments are removed. "##" to "######"
+// headings set Paragraph.Section, joined by level as for plain text
+// ("第一编 总则 / 第一章 刑法的任务、基本原则和适用范围"). Paragraphs are
+// blank-line separated blocks, their lines joined; each table row is a
+// paragraph ("a | b"), table delimiter rows and thematic breaks are dropped;
+// list and quote markers, link targets, emphasis and code marks are removed.
+// A file with no paragraph (an _index.md with only front matter) is an
+// ErrNoParagraphs problem.
+package corpus
