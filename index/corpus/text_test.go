@@ -236,9 +236,9 @@ func TestReconstructText(t *testing.T) {
 			want: []Paragraph{{N: 1, Text: "成员国认为，应支持经济合作。"}},
 		},
 		{
-			name: "a header repeated at paragraph boundaries is dropped everywhere",
-			body: "成员国认为，甲。\n\n页眉\n\n成员国认为，乙\n\n页眉\n\n丙。\n\n页眉\n\n成员国认为，丁。",
-			want: []Paragraph{{N: 1, Text: "成员国认为，甲。"}, {N: 2, Text: "成员国认为，乙丙。"}, {N: 3, Text: "成员国认为，丁。"}},
+			name:  "a header repeated at paragraph boundaries is dropped everywhere",
+			body:  "成员国认为，甲。\n\n页眉\n\n成员国认为，乙\n\n页眉\n\n丙。\n\n页眉\n\n成员国认为，丁。",
+			want:  []Paragraph{{N: 1, Text: "成员国认为，甲。"}, {N: 2, Text: "成员国认为，乙丙。"}, {N: 3, Text: "成员国认为，丁。"}},
 			wantT: "页眉",
 		},
 		{
