@@ -1,0 +1,128 @@
+package search
+
+import (
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/zh"
+)
+
+// exactBoost weights the exact-substring clause of an unquoted word, so that
+// paragraphs containing the word's exact string rank above those that only
+// contain its gse words.
+const exactBoost = 3
+
+// keywordField maps a filter name to its index field.
+var keywordField = map[string]string{
+	"doc":     index.FieldDoc,
+	"year":    index.FieldYear,
+	"section": index.FieldSection,
+	"lang":    index.FieldLang,
+	"place":   index.FieldPlace,
+	"date":    index.FieldDate,
+}
+
+// compile turns a parsed query into a bleve query.
+func compile(n qnode) query.Query {
+	switch n := n.(type) {
+	case qterm:
+		variants := zh.Variants(n.text)
+		alts := make([]query.Query, 0, len(variants))
+		for _, v := range variants {
+			if n.phrase {
+				alts = append(alts, phraseQuery(v))
+			} else {
+				alts = append(alts, wordQuery(v))
+			}
+		}
+		if len(alts) == 1 {
+			return alts[0]
+		}
+		return query.NewDisjunctionQuery(alts)
+	case qfilter:
+		field := keywordField[n.field]
+		if !n.ranged {
+			q := query.NewTermQuery(n.value)
+			q.SetField(field)
+			return q
+		}
+		var lo, hi *string
+		if n.lo != "" {
+			lo = &n.lo
+		}
+		if n.hi != "" {
+			hi = &n.hi
+		}
+		yes := true
+		q := query.NewTermRangeInclusiveQuery(ptrOr(lo), ptrOr(hi), &yes, &yes)
+		q.SetField(field)
+		return q
+	case qor:
+		alts := make([]query.Query, 0, len(n.any))
+		for _, m := range n.any {
+			alts = append(alts, compile(m))
+		}
+		return query.NewDisjunctionQuery(alts)
+	case qand:
+		b := query.NewBooleanQuery(nil, nil, nil)
+		var filters []query.Query
+		for _, m := range n.must {
+			if _, ok := m.(qfilter); ok {
+				filters = append(filters, compile(m))
+				continue
+			}
+			b.AddMust(compile(m))
+		}
+		for _, m := range n.not {
+			b.AddMustNot(compile(m))
+		}
+		switch len(filters) {
+		case 0:
+		case 1:
+			b.AddFilter(filters[0])
+		default:
+			b.AddFilter(query.NewConjunctionQuery(filters))
+		}
+		return b
+	}
+	return query.NewMatchNoneQuery()
+}
+
+func ptrOr(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// wordQuery matches an unquoted word: all its gse words on the text field,
+// or its exact string (folded, punctuation ignored) on the bigram field, the
+// latter boosted.
+func wordQuery(v string) query.Query {
+	words := query.NewMatchQuery(v)
+	words.SetField(index.FieldText)
+	words.Analyzer = zh.AnalyzerWordQuery
+	words.SetOperator(query.MatchQueryOperatorAnd)
+	exact := substringQuery(v)
+	exact.SetBoost(exactBoost)
+	return query.NewDisjunctionQuery([]query.Query{words, exact})
+}
+
+// phraseQuery matches a quoted phrase: its exact string on the bigram
+// field, ranked higher when it is also a phrase of gse words.
+func phraseQuery(v string) query.Query {
+	words := query.NewMatchPhraseQuery(v)
+	words.SetField(index.FieldText)
+	words.Analyzer = zh.AnalyzerWordQuery
+	return query.NewBooleanQuery([]query.Query{substringQuery(v)}, []query.Query{words}, nil)
+}
+
+// substringQuery matches the paragraphs whose zh.Key contains zh.Key(v): a
+// phrase of the query's character bigrams (one character: its unigram) on
+// the bigram field.
+func substringQuery(v string) *query.MatchPhraseQuery {
+	q := query.NewMatchPhraseQuery(v)
+	q.SetField(index.FieldBigram)
+	q.Analyzer = zh.AnalyzerBigramQuery
+	return q
+}
