@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -83,6 +84,9 @@ type Index struct {
 	meta   Meta
 	shards []bleve.Index
 	bleve  bleve.Index // the single shard, or an alias over all of them
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Bleve returns the index to search. With several shards it is a
@@ -95,8 +99,13 @@ func (x *Index) Dir() string { return x.dir }
 // Meta returns what the index records of its build.
 func (x *Index) Meta() Meta { return x.meta }
 
-// Close closes every shard.
+// Close closes every shard. Closing twice is harmless (bleve itself panics).
 func (x *Index) Close() error {
+	x.closeOnce.Do(x.closeShards)
+	return x.closeErr
+}
+
+func (x *Index) closeShards() {
 	var errs []error
 	for _, s := range x.shards {
 		if err := s.Close(); err != nil {
@@ -104,9 +113,8 @@ func (x *Index) Close() error {
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("close index %q: %w", x.dir, err)
+		x.closeErr = fmt.Errorf("close index %q: %w", x.dir, err)
 	}
-	return nil
 }
 
 // Current returns the directory of the current generation of the index at
