@@ -94,7 +94,7 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 		doc.Lang = explicit.Lang
 	}
 	if doc.Lang == "" {
-		texts := []string{doc.Title}
+		var texts []string
 		for _, p := range doc.Paragraphs[:min(len(doc.Paragraphs), 50)] {
 			texts = append(texts, p.Text)
 		}
