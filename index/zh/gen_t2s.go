@@ -22,6 +22,9 @@ import (
 
 const module = "github.com/longbridgeapp/opencc"
 
+// keep lists traditional characters that are left unfolded.
+var keep = map[string]bool{"乾": true, "薹": true}
+
 func main() {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", module).Output()
 	if err != nil {
@@ -45,14 +48,11 @@ func main() {
 		if len(cands) == 0 || utf8.RuneCountInString(cands[0]) != 1 {
 			continue
 		}
-		// A character that is among its own simplified forms (乾 -> 干 乾,
-		// 於 -> 于 於) is also a simplified character: keep it, so that
-		// simplified words such as 乾坤 still segment as words.
-		self := false
-		for _, c := range cands {
-			self = self || c == key
-		}
-		if self {
+		// Keep characters that are common simplified characters in their
+		// own right (乾坤, 蒜薹), so that simplified words still segment.
+		// Other characters listed among their own simplified forms (於 ->
+		// 于 於) fold to the first form, as traditional text uses them.
+		if cands[0] == key || keep[key] {
 			continue
 		}
 		pairs.WriteString(key)
