@@ -115,7 +115,7 @@ type token struct {
 // operatorRunes maps full-width and typographic forms of the operator
 // characters to their ASCII form.
 var operatorRunes = map[rune]rune{
-	'（': '(', '）': ')', '＂': '"', '“': '"', '”': '"', '＋': '+', '－': '-', '：': ':',
+	'（': '(', '）': ')', '＂': '"', '＋': '+', '－': '-', '：': ':',
 }
 
 func normaliseOperators(r rune) rune {
@@ -133,14 +133,21 @@ func lex(q string) ([]token, error) {
 	}
 	var toks []token
 	isSpace := func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }
-	readQuoted := func(i int) (string, int, error) { // rs[i] == '"'
+	// readQuoted reads a phrase opened at rs[i] by " (closed by ") or by
+	// “ (closed by ”); other quotation marks inside are text.
+	readQuoted := func(i int) (string, int, error) {
+		closing := '"'
+		if rs[i] == '“' {
+			closing = '”'
+		}
 		for j := i + 1; j < len(rs); j++ {
-			if rs[j] == '"' {
+			if rs[j] == closing {
 				return string(rs[i+1 : j]), j + 1, nil
 			}
 		}
-		return "", 0, badQuery("unbalanced quote: the \" at character %d is never closed", i+1)
+		return "", 0, badQuery("unbalanced quote: the %c at character %d is never closed", rs[i], i+1)
 	}
+	isQuote := func(r rune) bool { return r == '"' || r == '“' }
 	i := 0
 	for i < len(rs) {
 		r := rs[i]
@@ -153,7 +160,7 @@ func lex(q string) ([]token, error) {
 		case r == ')':
 			toks = append(toks, token{kind: tokRParen, pos: i})
 			i++
-		case r == '"':
+		case isQuote(r):
 			text, next, err := readQuoted(i)
 			if err != nil {
 				return nil, err
@@ -169,12 +176,12 @@ func lex(q string) ([]token, error) {
 			i++
 		default:
 			start := i
-			for i < len(rs) && !isSpace(rs[i]) && rs[i] != '(' && rs[i] != ')' && rs[i] != '"' {
+			for i < len(rs) && !isSpace(rs[i]) && rs[i] != '(' && rs[i] != ')' && !isQuote(rs[i]) {
 				if rs[i] == ':' && isFieldName(rs[start:i]) {
 					// field:value or field:"value"
 					field := strings.ToLower(string(rs[start:i]))
 					i++
-					if i < len(rs) && rs[i] == '"' {
+					if i < len(rs) && isQuote(rs[i]) {
 						text, next, err := readQuoted(i)
 						if err != nil {
 							return nil, err
@@ -183,7 +190,7 @@ func lex(q string) ([]token, error) {
 						i = next
 					} else {
 						vs := i
-						for i < len(rs) && !isSpace(rs[i]) && rs[i] != '(' && rs[i] != ')' && rs[i] != '"' {
+						for i < len(rs) && !isSpace(rs[i]) && rs[i] != '(' && rs[i] != ')' && !isQuote(rs[i]) {
 							i++
 						}
 						toks = append(toks, token{kind: tokWord, field: field, text: string(rs[vs:i]), pos: start})
