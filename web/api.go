@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -51,7 +52,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	res, err := s.searcher.Search(ctx, p.apiRequest())
 	if err != nil {
-		return fmt.Errorf("search %q: %w", p.Q, err)
+		return err // not wrapped: a bad query's message goes to the user as is
 	}
 	writeJSON(w, http.StatusOK, newJSONResult(res))
 	return nil
@@ -80,6 +81,9 @@ func (s *Server) handleAPIDoc(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
 	doc, err := s.searcher.Document(ctx, id, p.Q)
+	if errors.Is(err, search.ErrBadQuery) {
+		return err // not wrapped: the message goes to the user as is
+	}
 	if err != nil {
 		return fmt.Errorf("document %q: %w", id, err)
 	}

@@ -302,8 +302,10 @@ type paraView struct {
 	Anchor  string // "p12"
 	N       int
 	Section string // set on the first paragraph of a section: a heading goes before it
-	HTML    template.HTML
-	Cite    string
+	// SectionAnchor is the id of that heading, "s1", "s2", ...
+	SectionAnchor string
+	HTML          template.HTML
+	Cite          string
 }
 
 func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
@@ -344,7 +346,8 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 		}
 		if p.Section != "" && p.Section != prev {
 			pv.Section = p.Section
-			v.Sections = append(v.Sections, sectionLink{Label: p.Section, Anchor: pv.Anchor})
+			pv.SectionAnchor = "s" + strconv.Itoa(len(v.Sections)+1)
+			v.Sections = append(v.Sections, sectionLink{Label: p.Section, Anchor: pv.SectionAnchor})
 		}
 		prev = p.Section
 		v.Paragraph = append(v.Paragraph, pv)

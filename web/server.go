@@ -144,10 +144,10 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/docs/{doc:.+}", s.page(s.handleDoc)).Methods(get...)
 
 	// JSON API.
-	api := r.PathPrefix("/api").Subrouter()
-	api.Handle("/search", s.api(s.handleAPISearch)).Methods(get...)
-	api.Handle("/docs", s.api(s.handleAPIDocs)).Methods(get...)
-	api.Handle("/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
+	// (No mux subrouter: it answers 404 instead of 405 to a wrong method.)
+	r.Handle("/api/search", s.api(s.handleAPISearch)).Methods(get...)
+	r.Handle("/api/docs", s.api(s.handleAPIDocs)).Methods(get...)
+	r.Handle("/api/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
 	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
 
 	// Assets.

@@ -97,13 +97,13 @@
     });
   };
 
-  var buttons = document.querySelectorAll("button.cite[data-cite]");
+  var buttons = document.querySelectorAll("button.cite[data-citation]");
   for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
 
   document.addEventListener("click", function (e) {
-    var b = e.target.closest ? e.target.closest("button.cite[data-cite]") : null;
+    var b = e.target.closest ? e.target.closest("button.cite[data-citation]") : null;
     if (!b) return;
-    var text = b.getAttribute("data-cite");
+    var text = b.getAttribute("data-citation");
     copyText(text).then(function () {
       b.textContent = "已复制";
       b.classList.add("done");
