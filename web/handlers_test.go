@@ -194,6 +194,7 @@ func TestScriptShownAsText(t *testing.T) {
 			"本段包含&lt;script&gt;alert(1)&lt;/script&gt;脚本标签",
 			"危险&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;标题",
 			"&amp;amp;实体",
+			"另有 1 个相似段落",
 		}},
 		{"document", docPath + "?q=" + qs("阿富汗"), []string{
 			"<title>危险&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;标题</title>",

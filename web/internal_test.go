@@ -157,3 +157,24 @@ func TestErrorStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestNewHitView(t *testing.T) {
+	h := search.Hit{
+		ID: "d-p3", Doc: "d", Title: "", Date: "2019-06-14", Paragraph: 3,
+		Text:     "纯文本<b>",
+		Similar:  []string{"e/f-p7", "odd"},
+		Snippets: nil,
+	}
+	got := newHitView(h, "反恐")
+	want := hitView{
+		URL: "/docs/d?q=%E5%8F%8D%E6%81%90#p3", Title: "d", Date: "2019年6月14日", Paragraph: 3,
+		Text: "纯文本<b>", // escaped by the template, not here
+		Similar: []similarLink{
+			{URL: "/docs/e/f?q=%E5%8F%8D%E6%81%90#p7", Label: "e/f 第7段"},
+			{Label: "odd"},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

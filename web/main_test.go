@@ -70,6 +70,14 @@ place: 杜尚别
 
 第三条 本修正案自公布之日起施行。
 `,
+	// A near-copy of the first paragraph above, to be collapsed with it.
+	"2021-copy.zh.txt": `---
+title: 副本
+date: 2021-03-04
+---
+
+第一条 本段包含<script>alert(1)</script>脚本标签，以及阿富汗问题和&amp;实体。
+`,
 }
 
 func buildEngines() {
