@@ -366,7 +366,7 @@ func TestSearchHit(t *testing.T) {
 	want := Hit{
 		ID: pid(1), Doc: docID, Title: "上海合作组织成员国元首理事会比什凯克宣言", Date: "2019-06-14",
 		Place: "比什凯克", Lang: "zh", Paragraph: 1,
-		Text: "上海合作组织(以下称“上合组织”或“本组织”)成员国领导人于2019年6月14日在比什凯克举行元首理事会会议,并声明如下:",
+		Text:     "上海合作组织(以下称“上合组织”或“本组织”)成员国领导人于2019年6月14日在比什凯克举行元首理事会会议,并声明如下:",
 		Snippets: []string{"<mark>上海合作组织</mark>(以下称“<mark>上合组织</mark>”或“本组织”)成员国领导人于2019年6月14日在<mark>比什凯克</mark>举行元首理事会会议,并声明如下:"},
 	}
 	if diff := cmp.Diff(want, h); diff != "" {
@@ -680,5 +680,47 @@ func BenchmarkSearch(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestNewJSONResult(t *testing.T) {
+	e := openTestEngine(t)
+	res, err := e.Search(context.Background(), Request{Query: "乔蓬阿塔", Size: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(NewJSONResult(res))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range got {
+		keys = append(keys, k)
+	}
+	if diff := cmp.Diff([]string{"facets", "hits", "took_ms", "total"}, sorted(keys)); diff != "" {
+		t.Errorf("keys (-want +got):\n%s", diff)
+	}
+	hit := got["hits"].([]any)[0].(map[string]any)
+	keys = nil
+	for k := range hit {
+		keys = append(keys, k)
+	}
+	want := []string{"date", "doc", "id", "lang", "paragraph", "place", "score", "section", "snippets", "text", "title"}
+	if diff := cmp.Diff(want, sorted(keys)); diff != "" {
+		t.Errorf("hit keys (-want +got):\n%s", diff)
+	}
+	if got["total"].(float64) != 2 || hit["id"] != pid(42) && hit["id"] != pid(46) {
+		t.Errorf("JSON %s", b)
+	}
+	empty, err := json.Marshal(NewJSONResult(&Result{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"total":0,"took_ms":0,"hits":[],"facets":{"doc":[],"year":[],"section":[]}}`; string(empty) != want {
+		t.Errorf("empty result JSON %s, want %s", empty, want)
 	}
 }
