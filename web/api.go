@@ -54,7 +54,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err // not wrapped: a bad query's message goes to the user as is
 	}
-	writeJSON(w, http.StatusOK, newJSONResult(res))
+	writeJSON(w, http.StatusOK, search.NewJSONResult(res))
 	return nil
 }
 
