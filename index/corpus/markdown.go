@@ -48,21 +48,22 @@ func reconstructMarkdown(body string, tr *trace) (paras []Paragraph, title strin
 	}
 
 	var sec sectionPath
-	cur, curSection := "", ""
+	var cur textBuilder
+	curSection := ""
 	flush := func() {
-		if cur != "" {
-			paras = append(paras, Paragraph{N: len(paras) + 1, Section: curSection, Text: cur})
+		if cur.Len() > 0 {
+			paras = append(paras, Paragraph{N: len(paras) + 1, Section: curSection, Text: cur.String()})
 		}
-		cur = ""
+		cur.Reset()
 	}
 	add := func(text string) {
 		if text = cleanLine(text); text == "" {
 			return
 		}
-		if cur == "" {
+		if cur.Len() == 0 {
 			curSection = sec.String()
 		}
-		cur = joinText(cur, text)
+		cur.join(text)
 	}
 	inFence := false
 	for _, line := range strings.Split(body, "\n") {
@@ -125,6 +126,9 @@ func inlineText(line string) string {
 	if strings.Contains(line, "](") {
 		line = imageRE.ReplaceAllString(line, "$1")
 		line = linkRE.ReplaceAllString(line, "$1")
+	}
+	if !strings.ContainsAny(line, "*_`") {
+		return line
 	}
 	return markupReplacer.Replace(line)
 }

@@ -169,6 +169,9 @@ var chineseDateRE = regexp.MustCompile(`([0-9０-９]{4}|[〇○零一二三四�
 
 // firstChineseDate returns the first valid Chinese date in s as ISO, or "".
 func firstChineseDate(s string) string {
+	if !strings.Contains(s, "年") {
+		return ""
+	}
 	for _, m := range chineseDateRE.FindAllStringSubmatch(s, 20) {
 		if d, ok := isoDate(m[1], m[2], m[3]); ok {
 			return d
@@ -250,9 +253,12 @@ var placeRE = regexp.MustCompile(`在(\p{Han}{2,10}?)(?:举行|召开|签署|发
 // placeStop rejects candidates that are not place names (在上合组织框架内举行).
 var placeStop = regexp.MustCompile(`框架|期间|范围|基础|组织|会议|国家|[内上中下前后间]$`)
 
+// maxPlaceSearch bounds the text of the first paragraph searched for a place.
+const maxPlaceSearch = 4 << 10
+
 // inferPlace returns the place named in the first paragraph, or "".
 func inferPlace(first string) string {
-	m := placeRE.FindStringSubmatch(first)
+	m := placeRE.FindStringSubmatch(first[:min(len(first), maxPlaceSearch)])
 	if m == nil || placeStop.MatchString(m[1]) {
 		return ""
 	}

@@ -108,14 +108,16 @@ const maxDateSearch = 1 << 20
 
 // firstDateInParagraphs returns the first Chinese date in the paragraphs, or "".
 func firstDateInParagraphs(ps []Paragraph) string {
-	n := 0
+	budget := maxDateSearch
 	for _, p := range ps {
-		if d := firstChineseDate(p.Text); d != "" {
-			return d
-		}
-		if n += len(p.Text); n > maxDateSearch {
+		if budget <= 0 {
 			break
 		}
+		text := p.Text[:min(len(p.Text), budget)]
+		if d := firstChineseDate(text); d != "" {
+			return d
+		}
+		budget -= len(text)
 	}
 	return ""
 }

@@ -68,27 +68,51 @@ func isWide(r rune) bool {
 		r == '“' || r == '”' || r == '‘' || r == '’' || r == '—' || r == '…' || r == '·'
 }
 
-// joinText joins two pieces of one paragraph: directly when the text near
-// the join is CJK (Chinese has no spaces between words), or after a hyphen;
-// with a space otherwise.
-func joinText(a, b string) string {
-	if a == "" {
-		return b
-	}
-	if b == "" {
-		return a
+// joinSep is the separator between two pieces a and b of one paragraph:
+// none when the text near the join is CJK (Chinese has no spaces between
+// words) or after a hyphen, a space otherwise.
+func joinSep(a, b string) string {
+	if a == "" || b == "" {
+		return ""
 	}
 	last, _ := utf8.DecodeLastRuneInString(a)
 	if last == '-' || strings.IndexFunc(lastRunes(a, joinContext), isWide) >= 0 ||
 		strings.IndexFunc(firstRunes(b, joinContext), isWide) >= 0 {
-		return a + b
+		return ""
 	}
-	return a + " " + b
+	return " "
 }
 
 // joinContext is how many characters each side of a join decide whether the
 // text is Chinese: "共20" + "19年" joins directly, "in 2019" + "the" with a space.
 const joinContext = 8
+
+// textBuilder accumulates the pieces of one paragraph in linear time.
+type textBuilder struct{ sb strings.Builder }
+
+// join appends a piece of the same block (a wrapped line).
+func (t *textBuilder) join(s string) {
+	t.sb.WriteString(joinSep(t.sb.String(), s))
+	t.sb.WriteString(s)
+}
+
+// joinBlock appends the continuation s of the paragraph found after a blank
+// line (a page break in a PDF extraction). When the paragraph ends with the
+// same 1-3 Han characters that s starts with, the page break duplicated them
+// ("开放型世界经济" + "济,不断巩固" = "开放型世界经济,不断巩固"); the copy at
+// the start of s is dropped. The longest such overlap wins. Only Han
+// characters count: digits and Latin letters repeat legitimately.
+func (t *textBuilder) joinBlock(s string, tr *trace) {
+	if k := overlap(t.sb.String(), s); k > 0 {
+		tr.overlap(s[:k])
+		s = s[k:]
+	}
+	t.join(s)
+}
+
+func (t *textBuilder) String() string { return t.sb.String() }
+func (t *textBuilder) Len() int       { return t.sb.Len() }
+func (t *textBuilder) Reset()         { t.sb = strings.Builder{} }
 
 // terminal is the punctuation that may end a paragraph, half and full width:
 // a text block ending with anything else continues in the next block.
@@ -185,13 +209,9 @@ func normKey(s string) string {
 // maxOverlap is the longest duplicated text removed at a page-break join.
 const maxOverlap = 3
 
-// joinBlocks joins paragraph text a with its continuation b found after a
-// blank line (a page break in a PDF extraction). When a ends with the same
-// 1-3 Han characters that b starts with, the page break duplicated them
-// ("开放型世界经济" + "济,不断巩固" = "开放型世界经济,不断巩固"); the copy
-// at the start of b is dropped. The longest such overlap wins. Only Han
-// characters count: digits and Latin letters repeat legitimately.
-func joinBlocks(a, b string, tr *trace) string {
+// overlap returns the length in bytes of the longest run of 1 to maxOverlap
+// Han characters that ends a and starts b, or 0.
+func overlap(a, b string) int {
 	ar, br := []rune(lastRunes(a, maxOverlap)), []rune(firstRunes(b, maxOverlap))
 	for k := min(len(ar), len(br)); k >= 1; k-- {
 		tail, head := ar[len(ar)-k:], br[:k]
@@ -203,13 +223,10 @@ func joinBlocks(a, b string, tr *trace) string {
 			}
 		}
 		if same {
-			dup := string(head)
-			tr.overlap(dup)
-			b = b[len(dup):]
-			break
+			return len(string(head))
 		}
 	}
-	return joinText(a, b)
+	return 0
 }
 
 func lastRunes(s string, n int) string {
@@ -254,22 +271,22 @@ func textBlocks(body string) []string {
 		}
 	}
 	var blocks []string
-	cur := ""
+	var cur textBuilder
 	for _, l := range lines {
 		switch {
 		case l == "":
-			if cur != "" {
-				blocks = append(blocks, cur)
+			if cur.Len() > 0 {
+				blocks = append(blocks, cur.String())
 			}
-			cur = ""
+			cur.Reset()
 		case perLine:
 			blocks = append(blocks, l)
 		default:
-			cur = joinText(cur, l)
+			cur.join(l)
 		}
 	}
-	if cur != "" {
-		blocks = append(blocks, cur)
+	if cur.Len() > 0 {
+		blocks = append(blocks, cur.String())
 	}
 	return blocks
 }
@@ -326,6 +343,11 @@ func reconstructText(body, title string, tr *trace) (paras []Paragraph, inferred
 	// Running headers: candidates that interrupt a sentence (the previous
 	// text block is unterminated and a text block follows). The first one,
 	// and any that occurs twice, are running headers.
+	// textAfter[i]: a text block follows block i.
+	textAfter := make([]bool, len(texts)+1)
+	for i := len(texts) - 1; i >= 0; i-- {
+		textAfter[i] = textAfter[i+1] || (i+1 < len(texts) && kinds[i+1] == kindText)
+	}
 	counts := map[string]int{}
 	for i, t := range texts {
 		if kinds[i] == kindCandidate {
@@ -342,7 +364,7 @@ func reconstructText(body, title string, tr *trace) (paras []Paragraph, inferred
 		case kindSection:
 			prevOpen = false
 		case kindCandidate:
-			if prevOpen && hasTextAfter(kinds, i) {
+			if prevOpen && textAfter[i] {
 				k := normKey(t)
 				if firstHeader == "" {
 					firstHeader = t
@@ -366,7 +388,7 @@ func reconstructText(body, title string, tr *trace) (paras []Paragraph, inferred
 	}
 	switch {
 	case title != "":
-	case first >= 0 && kinds[first] == kindCandidate && hasTextAfter(kinds, first):
+	case first >= 0 && kinds[first] == kindCandidate && textAfter[first]:
 		title = texts[first]
 	default:
 		title = firstHeader
@@ -376,16 +398,19 @@ func reconstructText(body, title string, tr *trace) (paras []Paragraph, inferred
 	}
 
 	var sec sectionPath
-	cur, curSection, curOpen := "", "", false
+	var cur textBuilder
+	curSection, curOpen := "", false
 	flush := func() {
-		if cur != "" {
-			paras = append(paras, Paragraph{N: len(paras) + 1, Section: curSection, Text: cur})
+		if cur.Len() > 0 {
+			paras = append(paras, Paragraph{N: len(paras) + 1, Section: curSection, Text: cur.String()})
 		}
-		cur, curOpen = "", false
+		cur.Reset()
+		curOpen = false
 	}
 	start := func(t string, open bool) {
 		flush()
-		cur, curSection, curOpen = t, sec.String(), open
+		cur.join(t)
+		curSection, curOpen = sec.String(), open
 	}
 	for i, t := range texts {
 		switch {
@@ -400,22 +425,12 @@ func reconstructText(body, title string, tr *trace) (paras []Paragraph, inferred
 		case kinds[i] == kindCandidate && !curOpen:
 			start(t, false) // a heading-like line: a paragraph of its own
 		case curOpen:
-			cur = joinBlocks(cur, t, tr)
-			curOpen = !isTerminated(cur)
+			cur.joinBlock(t, tr)
+			curOpen = !isTerminated(cur.String())
 		default:
 			start(t, !isTerminated(t))
 		}
 	}
 	flush()
 	return paras, title
-}
-
-// hasTextAfter reports whether a text block follows block i.
-func hasTextAfter(kinds []int, i int) bool {
-	for _, k := range kinds[i+1:] {
-		if k == kindText {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -271,6 +272,30 @@ func BenchmarkParseDeclaration(b *testing.B) {
 	for b.Loop() {
 		if _, err := Parse("2019-bishkek-declaration.zh.txt", data, nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// hostileTexts are large inputs that would show quadratic behaviour.
+var hostileTexts = map[string]func() []byte{
+	"50MB single line":            func() []byte { return bytes.Repeat([]byte("成员国认为合作十分重要"), 50<<20/33) },
+	"1M short lines in one block": func() []byte { return bytes.Repeat([]byte("甲乙\n"), 1<<20) },
+	"1M heading-like blocks":      func() []byte { return bytes.Repeat([]byte("甲乙\n\n"), 1<<20) },
+	"1M unterminated blocks":      func() []byte { return bytes.Repeat([]byte("成员国认为，甲乙\n\n"), 1<<20) },
+}
+
+func BenchmarkParseHostile(b *testing.B) {
+	for name, gen := range hostileTexts {
+		data := gen()
+		for _, source := range []string{"x.txt", "x.md"} {
+			b.Run(name+"/"+source, func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				for b.Loop() {
+					if _, err := Parse(source, data, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
