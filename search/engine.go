@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -476,7 +475,6 @@ func (e *Engine) paragraphs(ctx context.Context, doc string, lo, hi int) ([]Para
 		text, _ := dm.Fields[index.FieldText].(string)
 		out = append(out, Paragraph{ID: dm.ID, N: int(n), Section: section, Text: text, HTML: html.EscapeString(text)})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].N < out[j].N })
 	return out, nil
 }
 

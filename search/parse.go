@@ -513,25 +513,3 @@ func parseDate(field, s string) (time.Time, error) {
 	}
 	return time.Time{}, badQuery("bad date %q: want YYYY-MM-DD, YYYY-MM or YYYY, e.g. date:2019-01-01..2019-12-31", s)
 }
-
-// countNodes counts the leaves of a tree (for tests and limits).
-func countNodes(n qnode) int {
-	switch n := n.(type) {
-	case qand:
-		c := 0
-		for _, m := range n.must {
-			c += countNodes(m)
-		}
-		for _, m := range n.not {
-			c += countNodes(m)
-		}
-		return c
-	case qor:
-		c := 0
-		for _, m := range n.any {
-			c += countNodes(m)
-		}
-		return c
-	}
-	return 1
-}

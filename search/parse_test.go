@@ -183,3 +183,25 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+// countNodes counts the leaves of a tree (for tests and limits).
+func countNodes(n qnode) int {
+	switch n := n.(type) {
+	case qand:
+		c := 0
+		for _, m := range n.must {
+			c += countNodes(m)
+		}
+		for _, m := range n.not {
+			c += countNodes(m)
+		}
+		return c
+	case qor:
+		c := 0
+		for _, m := range n.any {
+			c += countNodes(m)
+		}
+		return c
+	}
+	return 1
+}

@@ -46,15 +46,8 @@ func compile(n qnode) query.Query {
 			q.SetField(field)
 			return q
 		}
-		var lo, hi *string
-		if n.lo != "" {
-			lo = &n.lo
-		}
-		if n.hi != "" {
-			hi = &n.hi
-		}
-		yes := true
-		q := query.NewTermRangeInclusiveQuery(ptrOr(lo), ptrOr(hi), &yes, &yes)
+		yes := true // "" is an open end
+		q := query.NewTermRangeInclusiveQuery(n.lo, n.hi, &yes, &yes)
 		q.SetField(field)
 		return q
 	case qor:
@@ -86,13 +79,6 @@ func compile(n qnode) query.Query {
 		return b
 	}
 	return query.NewMatchNoneQuery()
-}
-
-func ptrOr(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // wordQuery matches an unquoted word: all its gse words on the text field,
