@@ -96,7 +96,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.renderSearchError(w, r, p, err)
 	}
-	if p.Q == "" && !p.hasFilter() {
+	if p.Q == "" {
+		// Nothing to search for (filters alone are not a query): the help,
+		// with the filters kept in the form for the next query.
 		return s.render(w, r, http.StatusOK, tmplSearch, searchPage{Title: "上合组织文件检索", Params: p, Autofocus: true, Help: true})
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)

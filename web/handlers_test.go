@@ -51,7 +51,11 @@ func TestPages(t *testing.T) {
 		},
 		{
 			name: "empty query shows the help", path: "/search?q=", status: 200,
-			want: []string{"检索语法"},
+			want: []string{"检索语法", `maxlength="1000"`},
+		},
+		{
+			name: "filters alone show the help and keep the filters", path: "/search?year=2019&sort=date", status: 200,
+			want: []string{"检索语法", `<input type="hidden" name="year" value="2019">`, `<input type="hidden" name="sort" value="date">`},
 		},
 		{
 			name: "bad query", path: "/search?q=" + qs(`"上海合作`), status: 400,

@@ -36,7 +36,7 @@ type pages struct {
 	version map[string]string
 }
 
-func loadPages() (*pages, error) {
+func loadPages(maxQueryLen int) (*pages, error) {
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, fmt.Errorf("static assets: %w", err)
@@ -59,6 +59,7 @@ func loadPages() (*pages, error) {
 	}
 
 	funcs := template.FuncMap{
+		"maxQueryLen": func() int { return maxQueryLen },
 		"static": func(name string) (string, error) {
 			v, ok := p.version[name]
 			if !ok {

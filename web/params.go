@@ -99,11 +99,6 @@ func intParam(v url.Values, name string, lo, hi int) (int, error) {
 	return n, nil
 }
 
-// hasFilter reports whether any filter is set.
-func (p params) hasFilter() bool {
-	return p.Doc != "" || p.Year != "" || p.Section != "" || p.Lang != ""
-}
-
 // request turns page parameters into a search.Request of pageSize hits.
 func (p params) request(pageSize int) search.Request {
 	return search.Request{

@@ -122,7 +122,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 		return nil, errors.New("web: nil Searcher")
 	}
 	opts = opts.withDefaults()
-	p, err := loadPages()
+	p, err := loadPages(opts.MaxQueryLen)
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -174,7 +174,7 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    1 << 20, // long URIs reach the handler and get a clear 414
 	}
 }
 
