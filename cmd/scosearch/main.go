@@ -44,6 +44,7 @@ func commands() []command {
 		{"serve", "build the index if there is none, and serve the search page and JSON API", runServe},
 		{"reindex", "rebuild the index from a corpus directory and swap it in atomically", runReindex},
 		{"search", "search the index from the command line", runSearch},
+		{"bench", "benchmark indexing, queries, start-up, growth and shards on a large corpus", runBench},
 		{"version", "print the version", runVersion},
 		{"help", "print help about a command", nil},
 	}
