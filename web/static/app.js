@@ -72,10 +72,17 @@
         });
     };
 
-    input.addEventListener("input", function () {
+    var schedule = function () {
       clearTimeout(timer);
       timer = setTimeout(update, 250);
+    };
+    // While an input method composes (pinyin letters before the characters
+    // are chosen), wait for the composition to end.
+    input.addEventListener("input", function (e) {
+      if (e.isComposing) return;
+      schedule();
     });
+    input.addEventListener("compositionend", schedule);
   }
 
   // Citation buttons are hidden without JavaScript: show them.
