@@ -151,3 +151,11 @@ func TestCNNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestParseBadSource(t *testing.T) {
+	for _, source := range []string{"", ".", "/", ".txt", "../.md"} {
+		if _, err := Parse(source, []byte("正文。"), nil); !errors.Is(err, ErrMetadata) {
+			t.Errorf("Parse(%q) error = %v, want ErrMetadata", source, err)
+		}
+	}
+}

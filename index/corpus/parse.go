@@ -26,6 +26,9 @@ func Parse(source string, data, sidecar []byte) (Document, error) {
 func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 	source = strings.TrimPrefix(path.Clean(strings.ReplaceAll(source, `\`, "/")), "/")
 	id, lang, format := splitSource(source)
+	if !validID(id) {
+		return Document{}, fmt.Errorf("%w: no document id can be made from the path %q", ErrMetadata, source)
+	}
 	sum := sha256.New()
 	sum.Write(data)
 	sum.Write(sidecar)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -70,7 +71,8 @@ type file struct {
 // error of the file system: empty, binary, unknown encoding, too large,
 // unreadable, not a regular file, invalid metadata, no paragraphs, an id
 // already used by an earlier file, a broken link, a .meta file without its
-// document. Good documents are returned in walk order. The error is non-nil
+// document. Good documents are returned in walk order, problems sorted by
+// path. The error is non-nil
 // only when dir itself cannot be read.
 func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
 	if opts.MaxFileSize <= 0 {
@@ -115,6 +117,7 @@ func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
 			opts.OnFile(f.rel, f.size)
 		}
 	}
+	slices.SortStableFunc(problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 	return docs, problems, nil
 }
 
