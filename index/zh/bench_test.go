@@ -5,7 +5,28 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
+
+// loop runs f b.N times and reports, besides ns/op and MB/s of wall time,
+// "cpu-MB/s": bytes per second of process CPU time (all threads, GC
+// included), which stays comparable when other processes load the
+// machine.
+func loop(b *testing.B, bytes int, f func()) {
+	b.SetBytes(int64(bytes))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := processCPUTime()
+	n := 0
+	for b.Loop() {
+		f()
+		n++
+	}
+	b.StopTimer()
+	if cpu := processCPUTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(bytes)*float64(n)/1e6/(float64(cpu)/float64(time.Second)), "cpu-MB/s")
+	}
+}
 
 // benchText is the bundled declaration repeated to about 1 MB.
 func benchText(b *testing.B) []byte {
@@ -34,25 +55,17 @@ func benchParagraphs(b *testing.B) ([][]byte, int) {
 func benchAnalyzer(b *testing.B, name string) {
 	a := analyzer(b, name)
 	text := benchText(b)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		a.Analyze(text)
-	}
+	loop(b, len(text), func() { a.Analyze(text) })
 }
 
 func benchAnalyzerParagraphs(b *testing.B, name string) {
 	a := analyzer(b, name)
 	paras, n := benchParagraphs(b)
-	b.SetBytes(int64(n))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
+	loop(b, n, func() {
 		for _, p := range paras {
 			a.Analyze(p)
 		}
-	}
+	})
 }
 
 func BenchmarkGseSegment(b *testing.B) {
@@ -61,12 +74,7 @@ func BenchmarkGseSegment(b *testing.B) {
 		b.Fatal(err)
 	}
 	text := benchText(b)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		seg.Segment(text)
-	}
+	loop(b, len(text), func() { seg.Segment(text) })
 }
 
 func BenchmarkGseSegmentParagraphs(b *testing.B) {
@@ -75,14 +83,11 @@ func BenchmarkGseSegmentParagraphs(b *testing.B) {
 		b.Fatal(err)
 	}
 	paras, n := benchParagraphs(b)
-	b.SetBytes(int64(n))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
+	loop(b, n, func() {
 		for _, p := range paras {
 			seg.Segment(p)
 		}
-	}
+	})
 }
 
 func BenchmarkAnalyzerWord(b *testing.B)      { benchAnalyzer(b, AnalyzerWord) }
@@ -94,10 +99,6 @@ func BenchmarkAnalyzerBigramParagraphs(b *testing.B) { benchAnalyzerParagraphs(b
 
 func BenchmarkFold(b *testing.B) {
 	text := benchText(b)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
 	var f folded
-	for b.Loop() {
-		foldText(&f, text)
-	}
+	loop(b, len(text), func() { foldText(&f, text) })
 }

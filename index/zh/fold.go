@@ -99,6 +99,9 @@ func isKeyRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
+	if 0x4E00 <= r && r <= 0x9FFF { // CJK Unified Ideographs: all letters (Lo)
+		return true
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 

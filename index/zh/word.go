@@ -26,19 +26,11 @@ func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
 	foldText(&f, text)
 	segs := t.seg.Segment(f.text)
 
-	n := 0
-	for i := range segs {
-		s := &segs[i]
-		if !hasKeyRune(f.text[s.Start():s.End()]) {
-			continue
-		}
-		n++
-		if t.subWords {
-			n += countSubWords(f.text, s.Token(), s.Start())
-		}
-	}
-	if n == 0 {
-		return nil
+	// Sub-words add about half as many tokens again in search mode; the
+	// slab may grow, the stream of pointers is made once it is complete.
+	n := len(segs)
+	if t.subWords {
+		n += len(segs) / 2
 	}
 	slab := make([]analysis.Token, 0, n)
 	pos := 0
@@ -60,6 +52,9 @@ func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
 			slab = appendSubWords(slab, &f, s.Token(), s.Start(), pos)
 		}
 	}
+	if len(slab) == 0 {
+		return nil
+	}
 	stream := make(analysis.TokenStream, len(slab))
 	for i := range slab {
 		stream[i] = &slab[i]
@@ -70,25 +65,18 @@ func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
 // isSubWord reports whether a sub-segment is indexed as a sub-word: two or
 // more runes, at least one a letter or digit.
 func isSubWord(b []byte) bool {
-	return utf8.RuneCount(b) >= 2 && hasKeyRune(b)
+	if len(b) < 2 {
+		return false
+	}
+	if _, n := utf8.DecodeRune(b); n == len(b) {
+		return false
+	}
+	return hasKeyRune(b)
 }
 
-// countSubWords counts what appendSubWords appends. base is the byte offset
-// of tok in the folded text; sub-segment offsets are relative to it.
-func countSubWords(text []byte, tok *gse.Token, base int) int {
-	n := 0
-	for _, s := range tok.Segments() {
-		start, end := base+s.Start(), base+s.End()
-		if end > len(text) || start >= end {
-			continue
-		}
-		if isSubWord(text[start:end]) {
-			n++
-		}
-		n += countSubWords(text, s.Token(), start)
-	}
-	return n
-}
+// appendSubWords appends the sub-words of tok, recursively, at position
+// pos. base is the byte offset of tok in the folded text; sub-segment
+// offsets are relative to it.
 
 func appendSubWords(dst []analysis.Token, f *folded, tok *gse.Token, base, pos int) []analysis.Token {
 	for _, s := range tok.Segments() {
