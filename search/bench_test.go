@@ -1,0 +1,136 @@
+package search_test
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/search"
+)
+
+// benchLawsArchive is the large benchmark corpus of issue 7, outside the
+// repository; benchmarks that need it are skipped when it is absent.
+const benchLawsArchive = "../../shared/bench/laws-zh-2f4c5c2.tar.gz"
+
+// benchMix is a fixed query mix: words, phrases, filters, rare and common
+// terms (as in `scosearch bench`).
+var benchMix = []struct{ name, q string }{
+	{"word", "合同"},
+	{"words", "人民法院 判决"},
+	{"phrase", `"不可抗力"`},
+	{"phrase-sco", `"上海合作组织"`},
+	{"rare", "见义勇为"},
+	{"rare-phrase", `"网络安全审查"`},
+	{"common", "国家"},
+	{"common2", "人民"},
+	{"filtered-year", "国家 year:2019"},
+	{"not", "合作 -安全"},
+}
+
+// benchEngine builds corpusDir into a temporary index and opens it.
+func benchEngine(b *testing.B, corpusDir string) *search.Engine {
+	b.Helper()
+	dir := b.TempDir()
+	if _, err := index.Build(context.Background(), corpusDir, dir, index.BuildOptions{Full: true}); err != nil {
+		b.Fatal(err)
+	}
+	e, err := search.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	return e
+}
+
+func benchSearchMix(b *testing.B, e *search.Engine) {
+	ctx := context.Background()
+	for _, m := range benchMix {
+		for _, nc := range []bool{false, true} {
+			name := m.name
+			if nc {
+				name += "/nocollapse"
+			}
+			b.Run(name, func(b *testing.B) {
+				req := search.Request{Query: m.q, NoCollapse: nc}
+				if _, err := e.Search(ctx, req); err != nil { // warm up
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := e.Search(ctx, req); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkSearchMixBundled runs the mix on the bundled corpus.
+func BenchmarkSearchMixBundled(b *testing.B) {
+	benchSearchMix(b, benchEngine(b, "../testdata/corpus"))
+}
+
+// BenchmarkSearchMixLaws runs the mix on the laws corpus (its index takes
+// minutes to build), skipped without the archive.
+func BenchmarkSearchMixLaws(b *testing.B) {
+	benchSearchMix(b, benchEngine(b, benchLaws(b)))
+}
+
+// benchLaws unpacks the laws corpus into a temporary directory, or skips.
+func benchLaws(b *testing.B) string {
+	b.Helper()
+	f, err := os.Open(benchLawsArchive)
+	if errors.Is(err, os.ErrNotExist) {
+		b.Skipf("%s not found", benchLawsArchive)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	tr := tar.NewReader(gz)
+	for n := 0; n < 100_000; n++ {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return dir
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := filepath.Clean(h.Name)
+		if h.Typeflag != tar.TypeReg || !filepath.IsLocal(name) {
+			continue
+		}
+		if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		out, err := root.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(out, io.LimitReader(tr, h.Size)); err != nil {
+			b.Fatal(err)
+		}
+		if err := out.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Fatal("archive has too many entries")
+	return ""
+}
