@@ -11,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 	"github.com/longbridgeapp/opencc"
 
@@ -55,13 +56,20 @@ func newIndex(t *testing.T, texts map[string]string) bleve.Index {
 }
 
 // phrase returns the sorted ids of the documents matching q as a phrase
-// in field, analysed with analyzer.
+// in field, analysed with analyzer; for field "bigram" and analyzer "",
+// those matching zh.SubstringQuery.
 func phrase(t *testing.T, idx bleve.Index, field, analyzer, q string) []string {
 	t.Helper()
-	mq := bleve.NewMatchPhraseQuery(q)
-	mq.SetField(field)
-	mq.Analyzer = analyzer
-	req := bleve.NewSearchRequestOptions(mq, 10000, 0, false)
+	var bq query.Query
+	if analyzer == "" {
+		bq = zh.SubstringQuery(field, q)
+	} else {
+		mq := bleve.NewMatchPhraseQuery(q)
+		mq.SetField(field)
+		mq.Analyzer = analyzer
+		bq = mq
+	}
+	req := bleve.NewSearchRequestOptions(bq, 10000, 0, false)
 	res, err := idx.Search(req)
 	if err != nil {
 		t.Fatalf("search %q in %s: %v", q, field, err)
@@ -86,7 +94,7 @@ func TestPhraseSearch(t *testing.T) {
 		"nothing": "无关的段落",
 	})
 	tests := []struct {
-		field, analyzer, q string
+		field, analyzer, q string // analyzer "": zh.SubstringQuery
 		want               []string
 	}{
 		// Words: the query analyzer has no sub-words, so a phrase of
@@ -104,9 +112,18 @@ func TestPhraseSearch(t *testing.T) {
 		{"bigram", zh.AnalyzerBigramQuery, "SCO 2019", []string{"summit"}},
 		{"bigram", zh.AnalyzerBigramQuery, "和平稳定", []string{"comma"}},
 		{"bigram", zh.AnalyzerBigramQuery, "上海很", []string{"big"}},
-		{"bigram", zh.AnalyzerBigramQuery, "很", []string{"big"}},
-		{"bigram", zh.AnalyzerBigramQuery, "國", []string{"sco", "trad"}},
 		{"bigram", zh.AnalyzerBigram, "上海合作组织", []string{"sco", "trad"}},
+		// SubstringQuery: phrases, single characters (anywhere, also
+		// last), nothing.
+		{"bigram", "", "合作组织", []string{"big", "sco", "trad"}},
+		{"bigram", "", "很", []string{"big"}},
+		{"bigram", "", "國", []string{"sco", "trad"}},
+		{"bigram", "", "会", []string{"chopon", "rats", "summit"}},
+		{"bigram", "", "议", []string{"chopon"}},
+		{"bigram", "", "ｏ", []string{"summit"}},
+		{"bigram", "", ".", []string{}},
+		{"bigram", "", "", []string{}},
+		{"bigram", "", "《上海 合作》", []string{"sco", "trad"}},
 		{"bigram", zh.AnalyzerBigramQuery, "海合作组织成", []string{"sco", "trad"}},
 		{"bigram", zh.AnalyzerBigramQuery, "组织理", nil},
 	}
@@ -151,9 +168,10 @@ func toFullWidth(s string) string {
 }
 
 // TestRecall checks the promise of the bigram field on the bundled corpus:
-// a phrase query X finds exactly the paragraphs T with
+// SubstringQuery(X) finds exactly the paragraphs T with
 // strings.Contains(Key(T), Key(X)), for random substrings X of 2 to 8
-// characters, some converted to traditional characters or full width.
+// characters (and some of 1), some converted to traditional characters or
+// full width.
 func TestRecall(t *testing.T) {
 	paras := corpusParagraphs(t)
 	idx := newIndex(t, paras)
@@ -173,11 +191,14 @@ func TestRecall(t *testing.T) {
 
 	const draws = 400
 	rng := rand.New(rand.NewPCG(2019, 614))
-	var queries, trad, full, ownFound, tp, fp, fn int
+	var queries, single, trad, full, ownFound, tp, fp, fn int
 	for range draws {
 		id := ids[rng.IntN(len(ids))]
 		runes := []rune(paras[id])
 		n := 2 + rng.IntN(7)
+		if rng.IntN(10) == 0 {
+			n = 1
+		}
 		if len(runes) < n {
 			continue
 		}
@@ -198,13 +219,16 @@ func TestRecall(t *testing.T) {
 			continue // only punctuation: nothing to search
 		}
 		queries++
+		if len([]rune(k)) == 1 {
+			single++
+		}
 		want := []string{}
 		for _, id := range ids {
 			if strings.Contains(keys[id], k) {
 				want = append(want, id)
 			}
 		}
-		got := phrase(t, idx, "bigram", zh.AnalyzerBigramQuery, q)
+		got := phrase(t, idx, "bigram", "", q)
 		if slices.Contains(got, id) {
 			ownFound++
 		} else {
@@ -226,8 +250,8 @@ func TestRecall(t *testing.T) {
 			t.Errorf("phrase %q (key %q): paragraphs (-scan +index):\n%s", q, k, diff)
 		}
 	}
-	t.Logf("%d paragraphs, %d queries (%d traditional, %d full-width), %d found their source paragraph; "+
-		"paragraph hits: %d true, %d false, %d missed", len(paras), queries, trad, full, ownFound, tp, fp, fn)
+	t.Logf("%d paragraphs, %d queries (%d of one character, %d traditional, %d full-width), %d found their source paragraph; "+
+		"paragraph hits: %d true, %d false, %d missed", len(paras), queries, single, trad, full, ownFound, tp, fp, fn)
 	if ownFound != queries {
 		t.Errorf("%d of %d queries missed the paragraph they were drawn from", queries-ownFound, queries)
 	}

@@ -42,13 +42,12 @@ const (
 	AnalyzerWordQuery = "scosearch_zh_word_query"
 	// AnalyzerBigram: overlapping bigrams of the letters and digits of the
 	// folded text (punctuation and spaces skipped, positions consecutive
-	// across them), plus every single character at the position of the
-	// bigram that starts with it, for exact-substring recall.
+	// across them; a text of one letter or digit gives that character),
+	// for exact-substring recall. Query such a field with SubstringQuery.
 	AnalyzerBigram = "scosearch_zh_bigram"
-	// AnalyzerBigramQuery: the bigrams only (a one-character text gives
-	// that character), to analyse phrase queries against a field indexed
-	// with AnalyzerBigram. AnalyzerBigram gives the same matches, with
-	// more terms to look up.
+	// AnalyzerBigramQuery analyses phrase queries against a field indexed
+	// with AnalyzerBigram. It gives the same tokens as AnalyzerBigram; it
+	// is a name of its own so that the two may differ in a later Version.
 	AnalyzerBigramQuery = "scosearch_zh_bigram_query"
 )
 
@@ -87,8 +86,8 @@ func Fingerprint() string {
 func init() {
 	registry.RegisterTokenizer(TokenizerWord, wordTokenizerConstructor(true))
 	registry.RegisterTokenizer(TokenizerWordQuery, wordTokenizerConstructor(false))
-	registry.RegisterTokenizer(TokenizerBigram, bigramTokenizerConstructor(true))
-	registry.RegisterTokenizer(TokenizerBigramQuery, bigramTokenizerConstructor(false))
+	registry.RegisterTokenizer(TokenizerBigram, bigramTokenizerConstructor)
+	registry.RegisterTokenizer(TokenizerBigramQuery, bigramTokenizerConstructor)
 	registry.RegisterAnalyzer(AnalyzerWord, analyzerConstructor(TokenizerWord))
 	registry.RegisterAnalyzer(AnalyzerWordQuery, analyzerConstructor(TokenizerWordQuery))
 	registry.RegisterAnalyzer(AnalyzerBigram, analyzerConstructor(TokenizerBigram))
@@ -115,8 +114,6 @@ func wordTokenizerConstructor(subWords bool) registry.TokenizerConstructor {
 	}
 }
 
-func bigramTokenizerConstructor(unigrams bool) registry.TokenizerConstructor {
-	return func(config map[string]interface{}, cache *registry.Cache) (analysis.Tokenizer, error) {
-		return &bigramTokenizer{unigrams: unigrams}, nil
-	}
+func bigramTokenizerConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.Tokenizer, error) {
+	return &bigramTokenizer{}, nil
 }

@@ -1,0 +1,35 @@
+package zh
+
+import (
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// SubstringQuery returns the bleve query that finds exactly the documents
+// whose text T in field (indexed with AnalyzerBigram) has
+// strings.Contains(Key(T), Key(q)):
+//
+//   - two or more letters or digits: a phrase of the bigrams of Key(q),
+//     analysed with AnalyzerBigramQuery;
+//   - one: a regular expression matching every bigram term holding that
+//     character (X, X followed by one rune, or one rune then X);
+//   - none (empty or only punctuation): a query matching nothing.
+func SubstringQuery(field, q string) query.Query {
+	k := Key(q)
+	switch utf8.RuneCountInString(k) {
+	case 0:
+		return query.NewMatchNoneQuery()
+	case 1:
+		x := regexp.QuoteMeta(k)
+		rq := query.NewRegexpQuery(x + ".?|." + x)
+		rq.SetField(field)
+		return rq
+	default:
+		mq := query.NewMatchPhraseQuery(q)
+		mq.SetField(field)
+		mq.Analyzer = AnalyzerBigramQuery
+		return mq
+	}
+}
