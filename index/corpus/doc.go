@@ -9,11 +9,13 @@
 // *.txt, *.md and *.markdown file; hidden files and directories (".name")
 // are skipped, symbolic links to directories are not followed. A document's
 // id is its path relative to the root, with forward slashes, without the
-// extension and without a language suffix: "2019-bishkek-declaration.zh.txt"
+// extension and without a Chinese language suffix: "2019-bishkek-declaration.zh.txt"
 // has the id "2019-bishkek-declaration" and the language "zh";
 // "刑法/刑法修正案（七）.md" has the id "刑法/刑法修正案（七）". Recognised
 // language suffixes are two-letter codes such as zh, ru, en, kk, ky, tg, uz,
-// hi, ur, fa, mn. Two files with the same id are an error for the second.
+// hi, ur, fa, mn; only the Chinese suffix is dropped from the id, so a
+// translation "x.ru.txt" has the id "x.ru" beside "x.zh.txt"'s "x". Two
+// files with the same id are an error for the second.
 //
 // # Encodings
 //

@@ -276,7 +276,9 @@ var langSuffixes = map[string]bool{
 }
 
 // splitSource returns the id, language suffix and format of a source path:
-// "a/2019-x.zh.txt" gives "a/2019-x", "zh", "txt".
+// "a/2019-x.zh.txt" gives "a/2019-x", "zh", "txt". Only the Chinese suffix
+// leaves the id, so that translations keep ids of their own:
+// "a/2019-x.ru.txt" gives "a/2019-x.ru", "ru", "txt".
 func splitSource(source string) (id, lang, format string) {
 	ext := path.Ext(source)
 	format = "txt"
@@ -287,7 +289,9 @@ func splitSource(source string) (id, lang, format string) {
 	id = strings.TrimSuffix(source, ext)
 	if l := path.Ext(id); len(l) > 1 && langSuffixes[strings.ToLower(l[1:])] {
 		lang = strings.ToLower(l[1:])
-		id = strings.TrimSuffix(id, l)
+		if lang == "zh" {
+			id = strings.TrimSuffix(id, l)
+		}
 	}
 	return id, lang, format
 }

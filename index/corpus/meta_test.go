@@ -57,7 +57,7 @@ func TestParseMetadata(t *testing.T) {
 			name:   "English by suffix, Markdown",
 			source: "en/declaration.en.md",
 			data:   "# Bishkek Declaration\n\nThe member states declare the following.",
-			want:   meta{ID: "en/declaration", Title: "Bishkek Declaration", Lang: "en", Format: "md"},
+			want:   meta{ID: "en/declaration.en", Title: "Bishkek Declaration", Lang: "en", Format: "md"},
 		},
 		{
 			name:   "English by script",

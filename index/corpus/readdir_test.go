@@ -68,6 +68,7 @@ func TestReadDir(t *testing.T) {
 		"bad/meta.txt.meta":                    "date: yesterday\n",
 		"dup/same.zh.txt":                      "中文。",
 		"dup/same.ru.txt":                      "Русский.",
+		"dup/same.txt":                         "另一个中文。",
 	})
 	// A symbolic link to a directory (here a loop back to the root), a link
 	// to itself, a dangling link, and a link to a good file.
@@ -105,7 +106,8 @@ func TestReadDir(t *testing.T) {
 		"2019-bishkek-declaration.zh.txt -> 2019-bishkek-declaration",
 		"b/a/first.txt -> b/a/first",
 		"b/second.md -> b/second",
-		"dup/same.ru.txt -> dup/same",
+		"dup/same.ru.txt -> dup/same.ru",
+		"dup/same.txt -> dup/same",
 		"links/alias.txt -> links/alias",
 	}
 	if diff := cmp.Diff(wantDocs, gotDocs); diff != "" {
@@ -144,8 +146,8 @@ func TestReadDir(t *testing.T) {
 		t.Logf("problem: %v", p)
 	}
 
-	if scanned != int64(len(seen)) || scanned != 13 {
-		t.Errorf("OnScan reported %d files, OnFile saw %d (%v), want 13", scanned, len(seen), seen)
+	if scanned != int64(len(seen)) || scanned != 14 {
+		t.Errorf("OnScan reported %d files, OnFile saw %d (%v), want 14", scanned, len(seen), seen)
 	}
 	if scannedBytes < int64(len(big)) {
 		t.Errorf("OnScan reported %d bytes, want at least %d", scannedBytes, len(big))
