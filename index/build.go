@@ -29,6 +29,16 @@ import (
 const (
 	MaxShards        = 64
 	DefaultBatchSize = 1000
+	// DefaultMaxParagraphBytes is the longest paragraph indexed when
+	// BuildOptions.MaxParagraphBytes is 0. Analysing one paragraph takes
+	// memory in the hundreds of times its size (a 4 MB paragraph took
+	// 1.3 GB), so a document with a longer one, such as a 50 MB file on
+	// a single line, is skipped with a Problem instead.
+	DefaultMaxParagraphBytes = 64 << 10
+	// maxBatchBytes flushes a batch early once it holds this much text,
+	// whatever BatchSize says, to bound the memory of a batch of long
+	// paragraphs.
+	maxBatchBytes = 4 << 20
 )
 
 // ErrBuildRunning: another reindex holds the index directory.
@@ -45,6 +55,9 @@ type BuildOptions struct {
 	Shards int
 	// BatchSize is the number of paragraphs per bleve batch (0: default).
 	BatchSize int
+	// MaxParagraphBytes is the longest paragraph indexed (0: default);
+	// documents with a longer one are skipped and reported in Problems.
+	MaxParagraphBytes int
 	// Corpus tunes the reading of the corpus.
 	Corpus corpus.Options
 	// Progress, if set, is called as the build advances (from one goroutine).
@@ -116,11 +129,26 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 			opts.Progress(p)
 		}
 	}
-	docs, problems, err := corpus.ReadDir(corpusDir, opts.Corpus)
+	copts := opts.Corpus
+	if copts.OnScan == nil && copts.OnFile == nil && opts.Progress != nil {
+		read := Progress{Stage: "read"}
+		copts.OnScan = func(files int, bytes int64) { read.TotalDocuments, read.TotalBytes = files, bytes }
+		copts.OnFile = func(_ string, size int64) {
+			read.Documents++
+			read.Bytes += size
+			progress(read)
+		}
+	}
+	docs, problems, err := corpus.ReadDir(corpusDir, copts)
 	if err != nil {
 		return nil, fmt.Errorf("read corpus: %w", err)
 	}
 	docs, problems = dropDuplicateIDs(docs, problems)
+	maxPara := opts.MaxParagraphBytes
+	if maxPara <= 0 {
+		maxPara = DefaultMaxParagraphBytes
+	}
+	docs, problems = dropOversized(docs, problems, maxPara)
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("corpus %q has no document to index (%d files skipped)", corpusDir, len(problems))
 	}
@@ -180,6 +208,7 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	log.Info("index: plan", "documents", len(docs), "analyse", len(todo), "reuse", report.Reused, "remove", report.Removed, "full", prev == "")
 
 	pr := Progress{Stage: "index", TotalDocuments: len(todo), TotalBytes: total}
+	batchBytes := 0
 	for _, d := range todo {
 		for _, p := range d.Paragraphs {
 			if err := w.add(ParagraphID(d.ID, p.N), shardOf(d.ID, shards), newParagraphDoc(d, p)); err != nil {
@@ -187,7 +216,9 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 			}
 			pr.Paragraphs++
 			pr.Bytes += int64(len(p.Text))
-			if w.pending >= batchSize {
+			batchBytes += len(p.Text)
+			if w.pending >= batchSize || batchBytes >= maxBatchBytes {
+				batchBytes = 0
 				if err := ctx.Err(); err != nil {
 					return nil, fmt.Errorf("reindex interrupted: %w", err)
 				}
@@ -283,6 +314,29 @@ func dropDuplicateIDs(docs []corpus.Document, problems []corpus.Problem) ([]corp
 	return out, problems
 }
 
+// dropOversized skips the documents with a paragraph longer than maxBytes,
+// reporting each as a Problem wrapping corpus.ErrTooLarge.
+func dropOversized(docs []corpus.Document, problems []corpus.Problem, maxBytes int) ([]corpus.Document, []corpus.Problem) {
+	out := docs[:0]
+	for _, d := range docs {
+		big := -1
+		for i, p := range d.Paragraphs {
+			if len(p.Text) > maxBytes {
+				big = i
+				break
+			}
+		}
+		if big >= 0 {
+			p := d.Paragraphs[big]
+			problems = append(problems, corpus.Problem{Path: d.Source,
+				Err: fmt.Errorf("%w: paragraph %d is %d bytes, the limit is %d; split it with blank lines", corpus.ErrTooLarge, p.N, len(p.Text), maxBytes)})
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, problems
+}
+
 // previousGeneration returns the current generation and its metadata when an
 // incremental build can start from it, or "" for a full build.
 func previousGeneration(indexDir string, shards int, full bool, log *slog.Logger) (string, Meta) {
@@ -302,6 +356,16 @@ func previousGeneration(indexDir string, shards int, full bool, log *slog.Logger
 	case m.Shards != shards:
 		log.Info("index: full build, shard count changed", "was", m.Shards, "now", shards)
 	default:
+		// Copying a damaged generation would fail the build: start afresh.
+		x, err := openGeneration(cur, OpenOptions{ReadOnly: true})
+		if err != nil {
+			log.Warn("index: full build, current generation cannot be opened", "err", err)
+			return "", Meta{}
+		}
+		if err := x.Close(); err != nil {
+			log.Warn("index: full build, current generation cannot be closed", "err", err)
+			return "", Meta{}
+		}
 		return cur, m
 	}
 	return "", Meta{}

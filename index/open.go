@@ -183,6 +183,21 @@ func openGeneration(gen string, opts OpenOptions) (*Index, error) {
 	if len(x.shards) > 1 {
 		x.bleve = bleve.NewIndexAlias(x.shards...)
 	}
+	// scorch opens a shard whose segment files are missing as an empty
+	// index (it only logs the problem): compare with what the build recorded.
+	var n uint64
+	for i, s := range x.shards {
+		c, err := s.DocCount()
+		if err != nil {
+			_ = x.Close()
+			return nil, fmt.Errorf("%w: count shard %d of %q: %v; run scosearch reindex --full", ErrDamaged, i, gen, err)
+		}
+		n += c
+	}
+	if n != uint64(m.Paragraphs) {
+		_ = x.Close()
+		return nil, fmt.Errorf("%w: %q holds %d paragraphs, its metadata records %d; run scosearch reindex --full", ErrDamaged, gen, n, m.Paragraphs)
+	}
 	return x, nil
 }
 
