@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -107,7 +106,7 @@ func printReport(w io.Writer, r *index.Report) {
 	fmt.Fprintf(w, "Indexed %d documents, %d paragraphs (%s build: %d analysed, %d unchanged, %d removed) in %s.\n",
 		r.Documents, r.Paragraphs, mode, r.Analysed, r.Reused, r.Removed, r.Took.Round(time.Millisecond))
 	if s := r.Took.Seconds(); s > 0 && r.Bytes > 0 {
-		fmt.Fprintf(w, "Analysed %.1f MB at %.1f MB/s.\n", float64(r.Bytes)/1e6, float64(r.Bytes)/1e6/s)
+		fmt.Fprintf(w, "Analysed %.2f MB of text at %.2f MB/s.\n", float64(r.Bytes)/1e6, float64(r.Bytes)/1e6/s)
 	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(w, "Skipped %d files:\n", len(r.Problems))
@@ -118,17 +117,23 @@ func printReport(w io.Writer, r *index.Report) {
 	fmt.Fprintf(w, "Index: %s\n", r.Dir)
 }
 
-// newProgressReporter shows a progress bar on a terminal, and plain log
-// lines (at most one every few seconds) otherwise.
+// newProgressReporter shows a progress bar per stage (reading the corpus,
+// indexing) on a terminal, and plain log lines (at most one every few
+// seconds per stage) otherwise.
 func newProgressReporter(w io.Writer) func(index.Progress) {
 	f, isFile := w.(*os.File)
 	if isFile && term.IsTerminal(int(f.Fd())) {
 		var bar *progressbar.ProgressBar
+		stage := ""
 		return func(p index.Progress) {
-			if p.Stage != "index" {
+			if p.Stage != stage {
 				if bar != nil {
 					_ = bar.Finish()
+					fmt.Fprintln(w)
 				}
+				bar, stage = nil, p.Stage
+			}
+			if p.Stage != "read" && p.Stage != "index" {
 				return
 			}
 			if bar == nil {
@@ -139,23 +144,38 @@ func newProgressReporter(w io.Writer) func(index.Progress) {
 					progressbar.OptionThrottle(100*time.Millisecond),
 					progressbar.OptionShowElapsedTimeOnFinish(),
 					progressbar.OptionSetPredictTime(true),
-					progressbar.OptionFullWidth(),
 				)
 			}
-			bar.Describe(fmt.Sprintf("documents %d/%d, paragraphs %d", p.Documents, p.TotalDocuments, p.Paragraphs))
+			if p.Stage == "read" {
+				bar.Describe(fmt.Sprintf("reading files %d/%d", p.Documents, p.TotalDocuments))
+			} else {
+				bar.Describe(fmt.Sprintf("indexing documents %d/%d, paragraphs %d", p.Documents, p.TotalDocuments, p.Paragraphs))
+			}
 			_ = bar.Set64(p.Bytes)
 		}
 	}
 	var last time.Time
+	stage := ""
 	start := time.Now()
 	return func(p index.Progress) {
-		if p.Stage == "index" && time.Since(last) < 3*time.Second && p.Bytes < p.TotalBytes {
+		done := p.TotalDocuments > 0 && p.Documents >= p.TotalDocuments
+		if p.Stage == stage && time.Since(last) < 3*time.Second && !done {
 			return
 		}
-		last = time.Now()
+		if p.Stage != stage {
+			start = time.Now()
+		}
+		stage, last = p.Stage, time.Now()
 		mbps := float64(p.Bytes) / 1e6 / max(time.Since(start).Seconds(), 1e-3)
-		fmt.Fprintf(w, "reindex: %s: documents %d/%d, paragraphs %d, %.1f/%.1f MB, %.1f MB/s\n",
-			p.Stage, p.Documents, p.TotalDocuments, p.Paragraphs, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6, mbps)
+		switch p.Stage {
+		case "read":
+			fmt.Fprintf(w, "reindex: reading files %d/%d, %.1f/%.1f MB\n", p.Documents, p.TotalDocuments, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6)
+		case "index":
+			fmt.Fprintf(w, "reindex: indexing documents %d/%d, paragraphs %d, %.2f/%.2f MB, %.1f MB/s\n",
+				p.Documents, p.TotalDocuments, p.Paragraphs, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6, mbps)
+		default:
+			fmt.Fprintf(w, "reindex: %s, %d paragraphs\n", p.Stage, p.Paragraphs)
+		}
 	}
 }
 
@@ -165,6 +185,3 @@ func orDash(s string) string {
 	}
 	return s
 }
-
-// isUsage reports errors that are the user's doing.
-func isIndexMissing(err error) bool { return errors.Is(err, index.ErrNotFound) }
