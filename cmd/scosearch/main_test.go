@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scosearch/scosearch/index"
+)
+
+const bundledCorpus = "../../testdata/corpus"
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func runCmd(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	tests := []struct {
+		args   []string
+		code   int
+		output string // a part of stdout+stderr
+	}{
+		{nil, exitUsage, "Commands:"},
+		{[]string{"help"}, exitOK, "reindex"},
+		{[]string{"--help"}, exitOK, "serve"},
+		{[]string{"help", "serve"}, exitOK, "-addr"},
+		{[]string{"help", "reindex"}, exitOK, "-full"},
+		{[]string{"serve", "-h"}, exitOK, "-corpus"},
+		{[]string{"reindex", "-h"}, exitOK, "-check"},
+		{[]string{"help", "nope"}, exitUsage, `unknown command "nope"`},
+		{[]string{"nope"}, exitUsage, `unknown command "nope"`},
+		{[]string{"version"}, exitOK, "scosearch "},
+		{[]string{"serve", "--nope"}, exitUsage, "flag provided but not defined"},
+		{[]string{"serve", "extra"}, exitUsage, `unexpected argument "extra"`},
+		{[]string{"reindex", "--shards", "0"}, exitUsage, "--shards 0"},
+		{[]string{"reindex", "extra"}, exitUsage, `unexpected argument "extra"`},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := runCmd(tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.output) {
+				t.Errorf("exit %d, output:\n%s%s\nwant exit %d and %q", code, out, errOut, tc.code, tc.output)
+			}
+		})
+	}
+}
+
+func TestReindex(t *testing.T) {
+	indexDir := t.TempDir()
+	code, out, errOut := runCmd("reindex", "--corpus", bundledCorpus, "--index", indexDir)
+	if code != exitOK || !strings.Contains(out, "Indexed 1 documents, 76 paragraphs (full build") {
+		t.Fatalf("first reindex: exit %d\n%s%s", code, out, errOut)
+	}
+	// Not a terminal: progress comes as plain lines.
+	if !strings.Contains(errOut, "reindex: indexing documents 1/1, paragraphs 76") {
+		t.Errorf("no progress lines on stderr:\n%s", errOut)
+	}
+	code, out, errOut = runCmd("reindex", "--corpus", bundledCorpus, "--index", indexDir, "--quiet")
+	if code != exitOK || !strings.Contains(out, "incremental build: 0 analysed, 1 unchanged") || errOut != "" {
+		t.Errorf("second reindex: exit %d\n%s%s", code, out, errOut)
+	}
+	before, _ := index.Current(indexDir)
+
+	// Failures exit 1 and swap nothing.
+	empty := t.TempDir()
+	if err := os.WriteFile(filepath.Join(empty, "empty.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, corpusDir := range []string{empty, filepath.Join(empty, "missing"), filepath.Join(empty, "empty.txt")} {
+		code, out, errOut = runCmd("reindex", "--corpus", corpusDir, "--index", indexDir, "--quiet")
+		if code != exitFailure || out != "" || errOut == "" {
+			t.Errorf("reindex of %s: exit %d\n%s%s, want exit 1 with a message", corpusDir, code, out, errOut)
+		}
+	}
+	if after, _ := index.Current(indexDir); after != before {
+		t.Errorf("a failed reindex swapped the index: %s -> %s", before, after)
+	}
+}
+
+func TestReindexCheck(t *testing.T) {
+	corpusDir := t.TempDir()
+	if err := os.CopyFS(corpusDir, os.DirFS(bundledCorpus)); err != nil {
+		t.Fatal(err)
+	}
+	indexDir := filepath.Join(t.TempDir(), "index")
+	code, out, _ := runCmd("reindex", "--check", "--corpus", corpusDir, "--index", indexDir)
+	if code != exitOK || !strings.Contains(out, "2019-bishkek-declaration\tzh\t2019-06-14\t76 paragraphs\t上海合作组织成员国元首理事会比什凯克宣言") ||
+		!strings.Contains(out, "1 documents, 76 paragraphs would be indexed; 0 files skipped") {
+		t.Errorf("--check of a good corpus: exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(filepath.Join(corpusDir, "bad.txt"), []byte("\x00\x01\x02binary"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCmd("reindex", "--check", "--corpus", corpusDir, "--index", indexDir)
+	if code != exitFailure || !strings.Contains(out, "skip  bad.txt\tbinary file") {
+		t.Errorf("--check of a corpus with a binary file: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(indexDir); !os.IsNotExist(err) {
+		t.Errorf("--check wrote to the index directory (stat: %v)", err)
+	}
+}
+
+var servingRE = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/)`)
+
+// TestServe runs serve as a user does on a fresh machine: no index yet, so
+// it builds one from the bundled corpus, serves, picks up a reindex, and
+// shuts down cleanly when interrupted.
+func TestServe(t *testing.T) {
+	indexDir := filepath.Join(t.TempDir(), "index")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir, "--reload-interval", "100ms"}, io.Discard, &stderr)
+	}()
+
+	var base string
+	deadline := time.Now().Add(60 * time.Second)
+	for base == "" && time.Now().Before(deadline) {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d:\n%s", code, stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if m := servingRE.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("serve did not start within 60 s:\n%s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "no index yet: building it") {
+		t.Errorf("serve did not say it built the index:\n%s", stderr.String())
+	}
+
+	client := &http.Client{Timeout: 10 * time.Second}
+	total := func(q string) int {
+		t.Helper()
+		resp, err := client.Get(base + "api/search?q=" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r struct{ Total int }
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("search %s: status %d, %v", q, resp.StatusCode, err)
+		}
+		return r.Total
+	}
+	if n := total("%E9%98%BF%E5%AF%8C%E6%B1%97"); n != 2 { // 阿富汗
+		t.Errorf("阿富汗: %d hits, want 2", n)
+	}
+
+	// A reindex with a new document is picked up without a restart.
+	corpusDir := t.TempDir()
+	if err := os.CopyFS(corpusDir, os.DirFS(bundledCorpus)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(corpusDir, "extra.zh.txt"), []byte("阿富汗问题联络组于2020年1月1日举行会议。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCmd("reindex", "--corpus", corpusDir, "--index", indexDir, "--quiet"); code != exitOK {
+		t.Fatalf("reindex: exit %d\n%s%s", code, out, errOut)
+	}
+	swapped := false
+	for i := 0; i < 100 && !swapped; i++ {
+		swapped = total("%E9%98%BF%E5%AF%8C%E6%B1%97") == 3
+		if !swapped {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !swapped {
+		t.Errorf("serve did not pick up the reindexed corpus within 10 s:\n%s", stderr.String())
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited with %d after interrupt:\n%s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30 s of the interrupt")
+	}
+}
+
+func TestServeRefusesIncompatibleIndex(t *testing.T) {
+	indexDir := t.TempDir()
+	if _, err := index.Build(context.Background(), bundledCorpus, indexDir, index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := index.Current(indexDir)
+	meta := filepath.Join(cur, "scosearch.json")
+	b, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(meta, bytes.Replace(b, []byte(`"analyzer": "`), []byte(`"analyzer": "old-`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var stderr bytes.Buffer
+	code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir}, io.Discard, &stderr)
+	if code != exitFailure || !strings.Contains(stderr.String(), "scosearch reindex --full --index "+indexDir) {
+		t.Errorf("serve on an incompatible index: exit %d\n%s", code, stderr.String())
+	}
+}
