@@ -60,6 +60,7 @@ func benchSections() []string { return []string{"index", "queries", "startup", "
 // benchConfig is what the flags of bench say.
 type benchConfig struct {
 	corpus, archive, out, work string
+	index                      string // existing whole-corpus index, or ""
 	sections                   map[string]bool
 	shards                     []int
 	fractions                  []int // denominators: 8 means 1/8 of the files
@@ -79,6 +80,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&c.corpus, "corpus", "", "corpus directory to benchmark (default: unpack --archive)")
 	fs.StringVar(&c.archive, "archive", filepath.Join("..", "shared", "bench", "laws-zh-2f4c5c2.tar.gz"), "corpus archive (.tar.gz) unpacked to a temporary directory when --corpus is not given")
 	fs.StringVar(&c.out, "out", "", "also write the Markdown report to this file")
+	fs.StringVar(&c.index, "index", "", "an existing scosearch index of the whole corpus (1 shard) to query instead of building one (its build is not timed)")
 	fs.StringVar(&c.work, "work", "", "working directory for indexes (default: a new temporary directory, removed at the end)")
 	sections := fs.String("sections", strings.Join(benchSections(), ","), "comma-separated parts to run: "+strings.Join(benchSections(), ","))
 	shards := fs.String("shards", "1,2,4", "shard counts to compare (the first is the reference)")
@@ -222,6 +224,23 @@ func bench(ctx context.Context, c benchConfig, w io.Writer) error {
 	fmt.Fprintf(w, "Command: `scosearch bench %s`\n", strings.Join(os.Args[min(2, len(os.Args)):], " "))
 
 	b := &bencher{c: c, work: work, corpusDir: corpusDir, docs: docs, textBytes: text, w: w}
+	if c.index != "" {
+		x, err := index.Open(c.index, index.OpenOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		m, dir := x.Meta(), x.Dir()
+		if err := x.Close(); err != nil {
+			return err
+		}
+		disk, err := dirSize(dir)
+		if err != nil {
+			return err
+		}
+		b.fullIndex = c.index
+		b.fullBuild = &buildStat{Documents: len(m.Documents), Paragraphs: m.Paragraphs, Bytes: text, DiskBytes: disk, Dir: dir}
+		fmt.Fprintf(w, "Whole-corpus index given with --index %s (%d shard(s), built %s): its build is not timed here.\n", c.index, m.Shards, m.Built.Format(time.RFC3339))
+	}
 	steps := []struct {
 		name string
 		run  func(context.Context) error
