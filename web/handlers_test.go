@@ -435,3 +435,22 @@ func TestRequestLimits(t *testing.T) {
 		t.Errorf("long API URI: status %d, body %s", r.status, truncate(r.body, 200))
 	}
 }
+
+// Benchmarks of whole requests over HTTP on 127.0.0.1 (engine, template or
+// JSON encoding, middleware and the loopback network).
+func BenchmarkRequests(b *testing.B) {
+	ts := startServer(b, bundledEngine(b), web.Options{})
+	for _, bc := range []struct{ name, path string }{
+		{"SearchPage", "/search?q=" + qs("合作")},
+		{"APISearch", "/api/search?q=" + qs("合作")},
+		{"DocumentPage", "/docs/" + bishkek + "?q=" + qs("合作")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if r := do(b, http.MethodGet, ts.URL+bc.path); r.status != http.StatusOK {
+					b.Fatalf("status %d", r.status)
+				}
+			}
+		})
+	}
+}
