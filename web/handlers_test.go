@@ -267,6 +267,28 @@ func TestAPI(t *testing.T) {
 				}
 			},
 		},
+		{
+			// The declaration's paragraphs 60 and 62 differ in two characters.
+			name: "near-identical paragraphs collapsed", path: "/api/search?q=" + qs(`"交通运输领域多边合作"`), status: 200,
+			check: func(t *testing.T, body map[string]any) {
+				hits, _ := body["hits"].([]any)
+				if len(hits) != 1 || body["total"] != 2.0 {
+					t.Fatalf("%d hits of %v, want 1 hit standing for 2", len(hits), body["total"])
+				}
+				if sim, _ := hits[0].(map[string]any)["similar"].([]any); len(sim) != 1 {
+					t.Errorf("similar = %v, want one id", sim)
+				}
+			},
+		},
+		{
+			name: "collapse=false", path: "/api/search?q=" + qs(`"交通运输领域多边合作"`) + "&collapse=false", status: 200,
+			check: func(t *testing.T, body map[string]any) {
+				if hits, _ := body["hits"].([]any); len(hits) != 2 {
+					t.Errorf("%d hits, want 2", len(hits))
+				}
+			},
+		},
+		{name: "bad collapse", path: "/api/search?q=x&collapse=maybe", status: 400, check: wantError("parameter collapse must be true or false")},
 		{name: "bad query", path: "/api/search?q=" + qs(`"上海合作`), status: 400, check: wantError("unbalanced quote")},
 		{name: "empty query", path: "/api/search?q=", status: 400, check: wantError("empty query")},
 		{name: "bad size", path: "/api/search?q=x&size=ten", status: 400, check: wantError("parameter size must be a whole number")},

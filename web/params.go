@@ -25,6 +25,9 @@ type params struct {
 	Page    int // 1-based, pages only
 	Size    int // API only; 0 means the engine's default
 	From    int // API only
+	// NoCollapse lists near-identical paragraphs as separate hits
+	// (collapse=false).
+	NoCollapse bool
 }
 
 // parseParams reads and checks the parameters of a search request. Every
@@ -53,6 +56,14 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 		if len(f.value) > maxFilterLen {
 			return p, badRequest(fmt.Sprintf("parameter %s too long: at most %d bytes", f.name, maxFilterLen))
 		}
+	}
+
+	switch c := strings.TrimSpace(v.Get("collapse")); c {
+	case "", "true", "1":
+	case "false", "0":
+		p.NoCollapse = true
+	default:
+		return p, badRequest(fmt.Sprintf("parameter collapse must be true or false, not %q", c))
 	}
 
 	switch srt := v.Get("sort"); srt {
@@ -103,7 +114,7 @@ func intParam(v url.Values, name string, lo, hi int) (int, error) {
 func (p params) request(pageSize int) search.Request {
 	return search.Request{
 		Query: p.Q, Size: pageSize, From: (p.Page - 1) * pageSize, Sort: p.Sort,
-		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang,
+		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang, NoCollapse: p.NoCollapse,
 	}
 }
 
@@ -111,7 +122,7 @@ func (p params) request(pageSize int) search.Request {
 func (p params) apiRequest() search.Request {
 	return search.Request{
 		Query: p.Q, Size: p.Size, From: p.From, Sort: p.Sort,
-		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang,
+		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang, NoCollapse: p.NoCollapse,
 	}
 }
 
@@ -128,6 +139,9 @@ func (p params) url() string {
 	set("year", p.Year)
 	set("section", p.Section)
 	set("lang", p.Lang)
+	if p.NoCollapse {
+		v.Set("collapse", "false")
+	}
 	set("sort", p.Sort)
 	if p.Page > 1 {
 		v.Set("page", strconv.Itoa(p.Page))
