@@ -42,7 +42,7 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 		Page:    1,
 	}
 	if !utf8.ValidString(p.Q) {
-		return p, badRequest("parameter q is not valid UTF-8")
+		return p.validUTF8(), badRequest("parameter q is not valid UTF-8")
 	}
 	if n := utf8.RuneCountInString(p.Q); n > s.opts.MaxQueryLen {
 		return p, badRequest(fmt.Sprintf("query too long: %d characters, at most %d", n, s.opts.MaxQueryLen))
@@ -51,7 +51,7 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 		{"doc", p.Doc}, {"year", p.Year}, {"section", p.Section}, {"lang", p.Lang},
 	} {
 		if !utf8.ValidString(f.value) {
-			return p, badRequest(fmt.Sprintf("parameter %s is not valid UTF-8", f.name))
+			return p.validUTF8(), badRequest(fmt.Sprintf("parameter %s is not valid UTF-8", f.name))
 		}
 		if len(f.value) > maxFilterLen {
 			return p, badRequest(fmt.Sprintf("parameter %s too long: at most %d bytes", f.name, maxFilterLen))
@@ -91,6 +91,15 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 		p.Page = 1
 	}
 	return p, nil
+}
+
+// validUTF8 returns p with invalid UTF-8 in its text parameters replaced
+// by U+FFFD: the error page echoes them back in the search form.
+func (p params) validUTF8() params {
+	for _, v := range []*string{&p.Q, &p.Doc, &p.Year, &p.Section, &p.Lang} {
+		*v = strings.ToValidUTF8(*v, "\uFFFD")
+	}
+	return p
 }
 
 // intParam parses parameter name as an integer in [lo, hi] (no upper
