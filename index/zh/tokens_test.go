@@ -108,7 +108,7 @@ func TestGoldenTokens(t *testing.T) {
 // checkTokens checks the invariants every token stream must keep: offsets
 // in range and on rune starts of text, positions from 1 and
 // non-decreasing, and the term derived from the source text it spans
-// (folded for words and unigrams, Key for bigrams).
+// (folded for words and single characters, Key for bigrams).
 func checkTokens(t testing.TB, text string, ts analysis.TokenStream) {
 	t.Helper()
 	starts := map[int]bool{len(text): true}

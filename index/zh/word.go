@@ -36,7 +36,9 @@ func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
 	pos := 0
 	for i := range segs {
 		s := &segs[i]
-		term := f.text[s.Start():s.End()]
+		// Full slice expressions: a filter appending to one term must not
+		// overwrite the next.
+		term := f.text[s.Start():s.End():s.End()]
 		if !hasKeyRune(term) {
 			continue
 		}
@@ -84,7 +86,7 @@ func appendSubWords(dst []analysis.Token, f *folded, tok *gse.Token, base, pos i
 		if end > len(f.text) || start >= end {
 			continue
 		}
-		term := f.text[start:end]
+		term := f.text[start:end:end]
 		if isSubWord(term) {
 			dst = append(dst, analysis.Token{
 				Term:     term,
