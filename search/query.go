@@ -90,7 +90,9 @@ func wordQuery(v string) query.Query {
 	words.Analyzer = zh.AnalyzerWordQuery
 	words.SetOperator(query.MatchQueryOperatorAnd)
 	exact := substringQuery(v)
-	exact.SetBoost(exactBoost)
+	if b, ok := exact.(query.BoostableQuery); ok {
+		b.SetBoost(exactBoost)
+	}
 	return query.NewDisjunctionQuery([]query.Query{words, exact})
 }
 
@@ -104,11 +106,8 @@ func phraseQuery(v string) query.Query {
 }
 
 // substringQuery matches the paragraphs whose zh.Key contains zh.Key(v): a
-// phrase of the query's character bigrams (one character: its unigram) on
-// the bigram field.
-func substringQuery(v string) *query.MatchPhraseQuery {
-	q := query.NewMatchPhraseQuery(v)
-	q.SetField(index.FieldBigram)
-	q.Analyzer = zh.AnalyzerBigramQuery
-	return q
+// phrase of the query's character bigrams on the bigram field (one
+// character: the bigrams holding it); see zh.SubstringQuery.
+func substringQuery(v string) query.Query {
+	return zh.SubstringQuery(index.FieldBigram, v)
 }
