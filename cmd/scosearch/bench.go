@@ -98,6 +98,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	child := fs.String("child", "", "internal: run one build (build or cjk) and print its figures as JSON")
 	childIndex := fs.String("child-index", "", "internal: index directory of a child build")
 	childShards := fs.Int("child-shards", 1, "internal: shards of a child build")
+	childBatch := fs.Int("child-batch", 0, "internal: paragraphs per batch of a child scosearch build (0: the default)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -107,7 +108,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	if *child != "" {
-		return benchChild(ctx, *child, c.corpus, *childIndex, *childShards, c.cpuProfile, stdout, stderr)
+		return benchChild(ctx, *child, c.corpus, *childIndex, *childShards, *childBatch, c.cpuProfile, stdout, stderr)
 	}
 	level := slog.LevelWarn
 	if *verbose {
@@ -331,7 +332,7 @@ func procCPU(pid string) time.Duration {
 // "cjk" (the baseline), in a child process when c.isolate.
 func (b *bencher) build(ctx context.Context, kind, corpusDir, indexDir string, shards int, profile string) (*buildStat, error) {
 	if !b.c.isolate {
-		st, err := runBuild(ctx, kind, corpusDir, indexDir, shards, profile)
+		st, err := runBuild(ctx, kind, corpusDir, indexDir, shards, 0, profile)
 		if err != nil {
 			return nil, err
 		}
@@ -366,8 +367,8 @@ func (b *bencher) build(ctx context.Context, kind, corpusDir, indexDir string, s
 }
 
 // benchChild is the child process of one build: it prints a buildStat.
-func benchChild(ctx context.Context, kind, corpusDir, indexDir string, shards int, profile string, stdout, stderr io.Writer) int {
-	st, err := runBuild(ctx, kind, corpusDir, indexDir, shards, profile)
+func benchChild(ctx context.Context, kind, corpusDir, indexDir string, shards, batch int, profile string, stdout, stderr io.Writer) int {
+	st, err := runBuild(ctx, kind, corpusDir, indexDir, shards, batch, profile)
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch bench --child %s: %v\n", kind, err)
 		return exitFailure
@@ -379,7 +380,7 @@ func benchChild(ctx context.Context, kind, corpusDir, indexDir string, shards in
 }
 
 // runBuild runs one build in this process.
-func runBuild(ctx context.Context, kind, corpusDir, indexDir string, shards int, profile string) (st *buildStat, err error) {
+func runBuild(ctx context.Context, kind, corpusDir, indexDir string, shards, batch int, profile string) (st *buildStat, err error) {
 	cpu0 := cpuTime()
 	if profile != "" {
 		f, err := os.Create(profile)
@@ -394,7 +395,7 @@ func runBuild(ctx context.Context, kind, corpusDir, indexDir string, shards int,
 	}
 	switch kind {
 	case "build":
-		rep, err := index.Build(ctx, corpusDir, indexDir, index.BuildOptions{Full: true, Shards: shards})
+		rep, err := index.Build(ctx, corpusDir, indexDir, index.BuildOptions{Full: true, Shards: shards, BatchSize: batch})
 		if err != nil {
 			return nil, err
 		}
