@@ -356,16 +356,6 @@ func previousGeneration(indexDir string, shards int, full bool, log *slog.Logger
 	case m.Shards != shards:
 		log.Info("index: full build, shard count changed", "was", m.Shards, "now", shards)
 	default:
-		// Copying a damaged generation would fail the build: start afresh.
-		x, err := openGeneration(cur, OpenOptions{ReadOnly: true})
-		if err != nil {
-			log.Warn("index: full build, current generation cannot be opened", "err", err)
-			return "", Meta{}
-		}
-		if err := x.Close(); err != nil {
-			log.Warn("index: full build, current generation cannot be closed", "err", err)
-			return "", Meta{}
-		}
 		return cur, m
 	}
 	return "", Meta{}

@@ -176,6 +176,7 @@ func TestHugeSingleLineFile(t *testing.T) {
 		t.Fatalf("%d documents, problems %v; want the small one indexed and the huge one skipped", rep.Documents, rep.Problems)
 	}
 	p := rep.Problems[0]
+	t.Logf("reported: %s: %v", p.Path, p.Err)
 	if p.Path != "huge.zh.txt" || !errors.Is(p.Err, corpus.ErrTooLarge) || !strings.Contains(p.Err.Error(), "limit") {
 		t.Errorf("problem = %s: %v; want huge.zh.txt, ErrTooLarge naming the limit", p.Path, p.Err)
 	}
@@ -325,8 +326,12 @@ func TestFileVanishesMidReindex(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"doc07.zh.txt"}, problemPaths(rep.Problems)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
-	} else if msg := rep.Problems[0].Err.Error(); !errors.Is(rep.Problems[0].Err, fs.ErrNotExist) && !strings.Contains(msg, "no such file") {
-		t.Errorf("problem message %q does not say the file is gone", msg)
+	} else {
+		msg := rep.Problems[0].Error()
+		t.Logf("reported: %s", msg)
+		if !errors.Is(rep.Problems[0].Err, fs.ErrNotExist) && !strings.Contains(msg, "no such file") {
+			t.Errorf("problem message %q does not say the file is gone", msg)
+		}
 	}
 	if rep.Removed != 1 || rep.Documents != 29 {
 		t.Errorf("removed %d, documents %d; want 1 removed, 29 left", rep.Removed, rep.Documents)
@@ -370,8 +375,8 @@ func TestFileVanishesMidReindex(t *testing.T) {
 
 // TestCorruptedIndex damages a built index in the ways a crash, a full
 // disk or a stray editor can, and checks that opening it fails at once with
-// ErrDamaged (or ErrIncompatible) and a message that says to reindex, and
-// that a reindex repairs it.
+// ErrDamaged and a message that says to reindex, and that reindex --full
+// repairs it.
 func TestCorruptedIndex(t *testing.T) {
 	corpusDir := faultCorpus(t, map[string]string{"a.zh.txt": "上合组织成员国元首理事会。\n\n第二段。\n"})
 	truncate := func(size int64) func(string) error {
@@ -437,8 +442,10 @@ func TestCorruptedIndex(t *testing.T) {
 			if !errors.Is(err, index.ErrDamaged) || !strings.Contains(err.Error(), "reindex") {
 				t.Errorf("Open: %v; want ErrDamaged with a message that says to reindex", err)
 			}
-			if _, err := index.Build(context.Background(), corpusDir, indexDir, index.BuildOptions{}); err != nil {
-				t.Fatalf("reindex of the damaged index: %v", err)
+			// As the message says: reindex --full. (A plain reindex copies
+			// the damaged generation and fails, keeping it.)
+			if _, err := index.Build(context.Background(), corpusDir, indexDir, index.BuildOptions{Full: true}); err != nil {
+				t.Fatalf("reindex --full of the damaged index: %v", err)
 			}
 			checkWhole(t, indexDir)
 		})
