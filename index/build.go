@@ -168,6 +168,17 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	}()
 
 	w, err := newWriter(tmp, prev, shards)
+	if err != nil && prev != "" {
+		// The copy of the previous generation cannot be opened (seen
+		// once under heavy load, cause unknown): analyse everything.
+		log.Warn("index: incremental build impossible, building from scratch", "err", err)
+		if rmErr := os.RemoveAll(tmp); rmErr != nil {
+			return nil, fmt.Errorf("remove unusable copy: %w", rmErr)
+		}
+		prev, prevMeta = "", Meta{}
+		report.Full = true
+		w, err = newWriter(tmp, "", shards)
+	}
 	if err != nil {
 		return nil, err
 	}
