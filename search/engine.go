@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/scosearch/scosearch/index"
 )
@@ -27,6 +29,8 @@ const (
 	collapseWindow = 500
 	// Facet sizes: the most values returned per facet.
 	facetDocs, facetYears, facetSections = 20, 30, 30
+	// CacheSize is the number of results the Engine keeps.
+	CacheSize = 512
 )
 
 // ErrClosed is returned by the methods of a closed Engine.
@@ -54,6 +58,10 @@ type Engine struct {
 	dir   string
 	opts  options
 	alias bleve.IndexAlias // searches the current generation
+	// cache keeps recent results by generation and request: common words
+	// cost bleve tens of milliseconds, and readers repeat searches (paging
+	// back, facets, the same topic). A new generation makes new keys.
+	cache *lru.Cache[cacheKey, *Result]
 
 	reload sync.Mutex // serialises Reload
 
@@ -73,7 +81,11 @@ type generation struct {
 // Open opens the index at dir (as built by index.Build) read-only. Errors
 // wrap ErrIndexNotFound or ErrIndexLocked, and the index package's error.
 func Open(dir string, opts ...Option) (*Engine, error) {
-	e := &Engine{dir: dir}
+	cache, err := lru.New[cacheKey, *Result](CacheSize)
+	if err != nil {
+		return nil, fmt.Errorf("result cache: %w", err)
+	}
+	e := &Engine{dir: dir, cache: cache}
 	for _, o := range opts {
 		o(&e.opts)
 	}
@@ -161,6 +173,7 @@ func (e *Engine) Reload() (swapped bool, err error) {
 	old := e.gen
 	e.alias.Swap([]bleve.Index{g.idx.Bleve()}, []bleve.Index{old.idx.Bleve()})
 	e.gen = g
+	e.cache.Purge() // keyed by generation: the old entries can never hit again
 	e.mu.Unlock()
 	e.opts.logger.Info("swapped in a new index generation", "old", old.idx.Dir(), "new", g.idx.Dir())
 	if err := old.idx.Close(); err != nil {
@@ -240,18 +253,21 @@ func (r Request) buildQuery() (query.Query, error) {
 	return compile(root), nil
 }
 
-// sortOrder returns the bleve sort for a Request's Sort; ties are broken by
-// document, paragraph number and id, so paging is stable.
+// sortOrder returns the bleve sort for a Request's Sort. Relevance is the
+// score alone: any other sort key makes bleve load doc values for every hit,
+// which doubled the cost of a common word; ties keep bleve's internal
+// document order, stable within a generation, so paging is stable. Date
+// order is broken by document, paragraph number and id.
 func sortOrder(s string) bsearch.SortOrder {
-	tail := bsearch.SortOrder{
+	if s != SortDate {
+		return bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
+	}
+	return bsearch.SortOrder{
+		&bsearch.SortField{Field: index.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast},
 		&bsearch.SortField{Field: index.FieldDoc, Missing: bsearch.SortFieldMissingLast},
 		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast},
 		&bsearch.SortDocID{},
 	}
-	if s == SortDate {
-		return append(bsearch.SortOrder{&bsearch.SortField{Field: index.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast}}, tail...)
-	}
-	return append(bsearch.SortOrder{&bsearch.SortScore{Desc: true}}, tail...)
 }
 
 // Search runs one search. A query that cannot be parsed, or a Request that
@@ -273,6 +289,12 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	defer e.mu.RUnlock()
 
+	key := cacheKey{gen: g.idx.Dir(), req: req}
+	if res, ok := e.cache.Get(key); ok {
+		return res.copy(time.Since(start)), nil
+	}
+	withSections := len(g.docs) == 1 || req.Doc != "" || hasDocFilter(q)
+
 	collapse := !req.NoCollapse && req.From+req.Size <= collapseWindow
 	from, size := req.From, req.Size
 	if collapse {
@@ -285,9 +307,13 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		br.Fields = hitFields
 		br.IncludeLocations = true
 		br.SortByCustom(sortOrder(req.Sort))
-		br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, facetDocs))
-		br.AddFacet(index.FieldYear, bleve.NewFacetRequest(index.FieldYear, facetYears))
-		br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
+		// One facet field: years follow from the documents' dates.
+		// Sections are counted only where they mean something: within
+		// one document.
+		br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(g.docs)+1))
+		if withSections {
+			br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
+		}
 		sr, err = e.alias.SearchInContext(ctx, br)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", req.Query, err)
@@ -322,8 +348,47 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	res.Facets = newFacets(sr.Facets, g)
-	res.Took = time.Since(start)
-	return res, nil
+	e.cache.Add(key, res)
+	return res.copy(time.Since(start)), nil
+}
+
+// cacheKey identifies a search: the same request on the same generation
+// has the same result.
+type cacheKey struct {
+	gen string
+	req Request
+}
+
+// copy returns a copy of a cached Result with its own Took and Hits, so
+// that callers may change what they get.
+func (r *Result) copy(took time.Duration) *Result {
+	c := *r
+	c.Took = took
+	c.Hits = append([]Hit(nil), r.Hits...)
+	return &c
+}
+
+// hasDocFilter reports whether a query is restricted to one document by a
+// doc: filter at its top level.
+func hasDocFilter(q query.Query) bool {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Filter != nil && hasDocFilter(q.Filter) {
+			return true
+		}
+		if c, ok := q.Must.(*query.ConjunctionQuery); ok {
+			return hasDocFilter(c)
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			if hasDocFilter(c) {
+				return true
+			}
+		}
+	case *query.TermQuery:
+		return q.FieldVal == index.FieldDoc
+	}
+	return false
 }
 
 // newHit turns a bleve hit into a Hit with snippets.
@@ -353,32 +418,43 @@ func matchSpans(dm *bsearch.DocumentMatch) []span {
 	return spans
 }
 
-// newFacets converts bleve's facets, labelling documents with their titles
-// and leaving out empty values (paragraphs outside any section).
+// newFacets converts bleve's facets, labelling documents with their titles,
+// counting years from the documents' dates, and leaving out empty values
+// (paragraphs outside any section).
 func newFacets(fr bsearch.FacetResults, g *generation) Facets {
-	conv := func(name string, label func(string) string) []FacetCount {
-		out := []FacetCount{}
-		f := fr[name]
-		if f == nil || f.Terms == nil {
-			return out
+	terms := func(name string) []*bsearch.TermFacet {
+		if f := fr[name]; f != nil && f.Terms != nil {
+			return f.Terms.Terms()
 		}
-		for _, t := range f.Terms.Terms() {
-			if t.Term == "" {
-				continue // paragraphs without a section
-			}
-			fc := FacetCount{Value: t.Term, Count: t.Count}
-			if label != nil {
-				fc.Label = label(t.Term)
-			}
-			out = append(out, fc)
+		return nil
+	}
+	out := Facets{Doc: []FacetCount{}, Year: []FacetCount{}, Section: []FacetCount{}}
+	years := map[string]int{}
+	for _, t := range terms(index.FieldDoc) {
+		d := g.docs[t.Term]
+		if len(out.Doc) < facetDocs {
+			out.Doc = append(out.Doc, FacetCount{Value: t.Term, Label: d.Title, Count: t.Count})
 		}
-		return out
+		if len(d.Date) >= 4 {
+			years[d.Date[:4]] += t.Count
+		}
 	}
-	return Facets{
-		Doc:     conv(index.FieldDoc, func(id string) string { return g.docs[id].Title }),
-		Year:    conv(index.FieldYear, nil),
-		Section: conv(index.FieldSection, nil),
+	for y, n := range years {
+		out.Year = append(out.Year, FacetCount{Value: y, Count: n})
 	}
+	slices.SortFunc(out.Year, func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(b.Value, a.Value)
+	})
+	out.Year = out.Year[:min(len(out.Year), facetYears)]
+	for _, t := range terms(index.FieldSection) {
+		if t.Term != "" {
+			out.Section = append(out.Section, FacetCount{Value: t.Term, Count: t.Count})
+		}
+	}
+	return out
 }
 
 // Documents lists the documents of the index in corpus order.

@@ -127,6 +127,7 @@ func normaliseOperators(r rune) rune {
 
 // lex splits a query into tokens.
 func lex(q string) ([]token, error) {
+	orig := []rune(q) // field values keep their own characters: ids hold （）
 	rs := []rune(q)
 	for i, r := range rs {
 		rs[i] = normaliseOperators(r)
@@ -142,7 +143,7 @@ func lex(q string) ([]token, error) {
 		}
 		for j := i + 1; j < len(rs); j++ {
 			if rs[j] == closing {
-				return string(rs[i+1 : j]), j + 1, nil
+				return string(orig[i+1 : j]), j + 1, nil
 			}
 		}
 		return "", 0, badQuery("unbalanced quote: the %c at character %d is never closed", rs[i], i+1)
@@ -189,11 +190,22 @@ func lex(q string) ([]token, error) {
 						toks = append(toks, token{kind: tokWord, field: field, text: text, pos: start})
 						i = next
 					} else {
-						vs := i
-						for i < len(rs) && !isSpace(rs[i]) && rs[i] != '(' && rs[i] != ')' && !isQuote(rs[i]) {
+						// A value runs to a space, a quote or a ')' that
+						// closes a group; parentheses inside it are its
+						// own: doc:司法解释/规则(2019-12-02).
+						vs, depth := i, 0
+						for i < len(rs) && !isSpace(rs[i]) && !isQuote(rs[i]) {
+							if rs[i] == '(' {
+								depth++
+							} else if rs[i] == ')' {
+								if depth == 0 {
+									break
+								}
+								depth--
+							}
 							i++
 						}
-						toks = append(toks, token{kind: tokWord, field: field, text: string(rs[vs:i]), pos: start})
+						toks = append(toks, token{kind: tokWord, field: field, text: string(orig[vs:i]), pos: start})
 					}
 					start = -1
 					break

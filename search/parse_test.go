@@ -46,6 +46,12 @@ func TestParseQuery(t *testing.T) {
 		{"date:..2019-06", `AND(date:..2019-06)`},
 		{"date：2019", `AND(date:2019)`},
 		{"doc:a OR doc:b", `AND(OR(doc:"a" doc:"b"))`},
+		// parentheses inside a value are the value's (laws ids hold them)
+		{"doc:司法解释/人民检察院刑事诉讼规则(2019-12-02) 规定", `AND(doc:"司法解释/人民检察院刑事诉讼规则(2019-12-02)" 规定)`},
+		{"doc:刑法/刑法修正案（七） 罚金", `AND(doc:"刑法/刑法修正案（七）" 罚金)`},
+		{`doc:"刑法/刑法修正案（七）"`, `AND(doc:"刑法/刑法修正案（七）")`},
+		{"(doc:a OR year:2019) 合作", `AND(OR(doc:"a" year:"2019") 合作)`},
+		{"(doc:a(1)) 合作", `AND(doc:"a(1)" 合作)`},
 		// a colon after non-Latin text is plain text, not a field
 		{"联合国与上合组织:合作", `AND(联合国与上合组织:合作)`},
 		{"联合国与上合组织：合作", `AND(联合国与上合组织:合作)`},
