@@ -84,6 +84,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	title.Analyzer = zh.AnalyzerWord
 	title.IncludeInAll = false
 	title.IncludeTermVectors = false
+	title.DocValues = false // analysed text is never sorted or faceted on
 	p.AddFieldMappingsAt(FieldTitle, title)
 
 	words := bleve.NewTextFieldMapping()
@@ -91,12 +92,14 @@ func NewMapping() (mapping.IndexMapping, error) {
 	words.Store = true
 	words.IncludeTermVectors = true
 	words.IncludeInAll = false
+	words.DocValues = false
 	bigrams := bleve.NewTextFieldMapping()
 	bigrams.Name = FieldBigram
 	bigrams.Analyzer = zh.AnalyzerBigram
 	bigrams.Store = false
 	bigrams.IncludeTermVectors = true
 	bigrams.IncludeInAll = false
+	bigrams.DocValues = false
 	p.AddFieldMappingsAt(FieldText, words, bigrams)
 
 	m := bleve.NewIndexMapping()
