@@ -38,17 +38,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return code
 		}
 	}
+	// Listen at once and open the index meanwhile: loading the Chinese
+	// dictionary takes seconds, and a request that comes first waits for
+	// it (bounded by the server's search timeout) instead of being refused.
 	start := time.Now()
-	engine, err := search.Open(*indexDir)
-	if err != nil {
-		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
-		if errors.Is(err, index.ErrIncompatible) || errors.Is(err, index.ErrDamaged) {
-			fmt.Fprintf(stderr, "scosearch serve: rebuild it with: scosearch reindex --full --index %s\n", *indexDir)
-		}
-		return exitFailure
-	}
-	defer engine.Close()
-
+	engine := newPendingEngine()
 	srv, err := web.New(engine, web.Options{Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
@@ -59,14 +53,99 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
 		return exitFailure
 	}
-	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", *indexDir, "open_ms", time.Since(start).Milliseconds())
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	opened := make(chan int, 1)
+	go func() {
+		e, err := search.Open(*indexDir, search.WithLogger(log))
+		if err != nil {
+			fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
+			if errors.Is(err, index.ErrIncompatible) || errors.Is(err, index.ErrDamaged) {
+				fmt.Fprintf(stderr, "scosearch serve: rebuild it with: scosearch reindex --full --index %s\n", *indexDir)
+			}
+			engine.fail(err)
+			opened <- exitFailure
+			cancel() // stop serving: there is nothing to serve
+			return
+		}
+		engine.ready(e)
+		log.Info("index open", "index", *indexDir, "generation", e.Generation(), "open_ms", time.Since(start).Milliseconds())
+		go watchIndex(ctx, e, *reload, log)
+		opened <- exitOK
+	}()
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", *indexDir)
 
-	go watchIndex(ctx, engine, *reload, log)
-	if err := srv.Serve(ctx, ln); err != nil {
-		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
+	serveErr := srv.Serve(ctx, ln)
+	code := <-opened
+	if e := engine.get(); e != nil {
+		if err := e.Close(); err != nil {
+			log.Warn("close index", "err", err)
+		}
+	}
+	if serveErr != nil {
+		fmt.Fprintf(stderr, "scosearch serve: %v\n", serveErr)
 		return exitFailure
 	}
-	return exitOK
+	return code
+}
+
+// pendingEngine is the web server's Searcher while the index opens: its
+// methods wait for the engine (or the request's end), then delegate.
+type pendingEngine struct {
+	done   chan struct{}
+	engine *search.Engine
+	err    error
+}
+
+func newPendingEngine() *pendingEngine { return &pendingEngine{done: make(chan struct{})} }
+
+func (p *pendingEngine) ready(e *search.Engine) { p.engine = e; close(p.done) }
+func (p *pendingEngine) fail(err error)         { p.err = err; close(p.done) }
+
+// get returns the engine once opened, or nil.
+func (p *pendingEngine) get() *search.Engine {
+	select {
+	case <-p.done:
+		return p.engine
+	default:
+		return nil
+	}
+}
+
+func (p *pendingEngine) wait(ctx context.Context) (*search.Engine, error) {
+	select {
+	case <-p.done:
+		if p.err != nil {
+			return nil, p.err
+		}
+		return p.engine, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (p *pendingEngine) Search(ctx context.Context, req search.Request) (*search.Result, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Search(ctx, req)
+}
+
+func (p *pendingEngine) Documents(ctx context.Context) ([]search.DocumentInfo, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Documents(ctx)
+}
+
+func (p *pendingEngine) Document(ctx context.Context, id, query string) (*search.Document, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Document(ctx, id, query)
 }
 
 // buildFirstIndex builds the index of a fresh installation.
