@@ -756,3 +756,54 @@ func TestSearchCacheAndFacets(t *testing.T) {
 		t.Errorf("repeated search: total %d, first %d", again.Total, first.Total)
 	}
 }
+
+// TestShardsFindTheSame: an index split into shards finds the same
+// paragraphs as one index. (Scores differ: bleve shares document counts and
+// field lengths across shards, not each term's document frequency.)
+func TestShardsFindTheSame(t *testing.T) {
+	corpusDir := t.TempDir()
+	if err := os.CopyFS(corpusDir, os.DirFS("../testdata/corpus")); err != nil {
+		t.Fatal(err)
+	}
+	for i, text := range []string{
+		"成员国支持上海合作组织框架内的反恐合作。\n\n各方同意加强禁毒合作。\n",
+		"阿富汗问题联络组举行会议，讨论禁毒和反恐。\n",
+		"上合组织秘书处发布关于旅游合作的说明。\n\n旅游合作有助于人文交流。\n",
+		"乔蓬阿塔会议讨论了信息安全合作。\n",
+	} {
+		if err := os.WriteFile(filepath.Join(corpusDir, fmt.Sprintf("extra%d.zh.txt", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, four := t.TempDir(), t.TempDir()
+	for dir, shards := range map[string]int{one: 1, four: 4} {
+		if _, err := index.Build(context.Background(), corpusDir, dir, index.BuildOptions{Shards: shards}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e1, err := Open(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e1.Close()
+	e4, err := Open(four)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e4.Close()
+	found := func(e *Engine, q string) []string {
+		res, err := e.Search(context.Background(), Request{Query: q, Size: MaxSize, NoCollapse: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uint64(len(res.Hits)) != res.Total {
+			t.Fatalf("%s: %d hits of %d", q, len(res.Hits), res.Total)
+		}
+		return sorted(hitIDs(res.Hits))
+	}
+	for _, q := range []string{"反恐", "禁毒 合作", `"旅游合作"`, "上合组织", "阿富汗 OR 乔蓬阿塔", "合作 -反恐"} {
+		if diff := cmp.Diff(found(e1, q), found(e4, q)); diff != "" {
+			t.Errorf("%s: 1 shard vs 4 shards (-one +four):\n%s", q, diff)
+		}
+	}
+}
