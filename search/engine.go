@@ -301,6 +301,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		from, size = 0, min(collapseWindow, req.From+2*req.Size+10)
 	}
 	var sr *bleve.SearchResult
+	var facets bsearch.FacetResults
 	var groups [][]int
 	for {
 		br := bleve.NewSearchRequestOptions(q, size, from, false)
@@ -310,13 +311,22 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		// One facet field: years follow from the documents' dates.
 		// Sections are counted only where they mean something: within
 		// one document.
-		br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(g.docs)+1))
-		if withSections {
-			br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
+		// Counted once: a wider collapsing window leaves them unchanged.
+		if facets == nil {
+			br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(g.docs)+1))
+			if withSections {
+				br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
+			}
 		}
 		sr, err = e.alias.SearchInContext(ctx, br)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", req.Query, err)
+		}
+		if facets == nil {
+			facets = sr.Facets
+			if facets == nil {
+				facets = bsearch.FacetResults{}
+			}
 		}
 		if !collapse {
 			break
@@ -347,7 +357,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 			res.Hits = append(res.Hits, newHit(dm))
 		}
 	}
-	res.Facets = newFacets(sr.Facets, g)
+	res.Facets = newFacets(facets, g)
 	e.cache.Add(key, res)
 	return res.copy(time.Since(start)), nil
 }
