@@ -58,20 +58,41 @@ func compile(n qnode) query.Query {
 		return query.NewDisjunctionQuery(alts)
 	case qand:
 		b := query.NewBooleanQuery(nil, nil, nil)
-		var filters []query.Query
+		var filters, selective []query.Query
+		musts := 0
 		for _, m := range n.must {
-			if _, ok := m.(qfilter); ok {
-				filters = append(filters, compile(m))
+			if f, ok := m.(qfilter); ok {
+				if (f.field == "doc" || f.field == "year") && !f.ranged {
+					selective = append(selective, compile(m))
+				} else {
+					filters = append(filters, compile(m))
+				}
 				continue
 			}
 			b.AddMust(compile(m))
+			musts++
 		}
 		for _, m := range n.not {
 			b.AddMustNot(compile(m))
 		}
-		switch len(filters) {
-		case 0:
-		case 1:
+		if musts > 0 {
+			// A document or a year is a small part of the corpus: such a
+			// filter joins the required clauses with no weight, and bleve
+			// skips through the words' postings to its paragraphs. As a
+			// BooleanQuery filter it would come after scoring every match
+			// of the words (laws corpus, uncached: 规定 in one law 191 ms,
+			// now 5-15 ms; 国家 year:2020 78 ms, now 31-47 ms). Broad
+			// filters (lang, section, date ranges) measured no faster.
+			for _, f := range selective {
+				f.(query.BoostableQuery).SetBoost(0)
+				b.AddMust(f)
+			}
+		} else {
+			filters = append(selective, filters...)
+		}
+		switch {
+		case len(filters) == 0:
+		case len(filters) == 1:
 			b.AddFilter(filters[0])
 		default:
 			b.AddFilter(query.NewConjunctionQuery(filters))
