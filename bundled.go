@@ -5,7 +5,9 @@ package scosearch
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
+	"os"
 )
 
 //go:embed testdata/corpus
@@ -18,4 +20,19 @@ func BundledCorpus() fs.FS {
 		return bundled
 	}
 	return sub
+}
+
+// ExtractBundledCorpus writes the bundled corpus to a new temporary
+// directory and returns it with a function that removes it.
+func ExtractBundledCorpus() (dir string, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", "scosearch-corpus-")
+	if err != nil {
+		return "", nil, fmt.Errorf("bundled corpus: %w", err)
+	}
+	cleanup = func() { _ = os.RemoveAll(dir) }
+	if err := os.CopyFS(dir, BundledCorpus()); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("bundled corpus: %w", err)
+	}
+	return dir, cleanup, nil
 }

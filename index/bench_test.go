@@ -1,17 +1,14 @@
 package index_test
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"errors"
-	"io"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/scosearch/scosearch/index"
 	"github.com/scosearch/scosearch/index/corpus"
+	"github.com/scosearch/scosearch/internal/archive"
 )
 
 // benchLawsArchive is the large benchmark corpus of issue 7, outside the
@@ -21,53 +18,14 @@ const benchLawsArchive = "../../shared/bench/laws-zh-2f4c5c2.tar.gz"
 // benchLaws unpacks the laws corpus into a temporary directory, or skips.
 func benchLaws(b *testing.B) string {
 	b.Helper()
-	f, err := os.Open(benchLawsArchive)
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(benchLawsArchive); errors.Is(err, os.ErrNotExist) {
 		b.Skipf("%s not found", benchLawsArchive)
 	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
-	root, err := os.OpenRoot(dir)
-	if err != nil {
+	if err := archive.Unpack(benchLawsArchive, dir); err != nil {
 		b.Fatal(err)
 	}
-	defer root.Close()
-	tr := tar.NewReader(gz)
-	for n := 0; n < 100_000; n++ {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return dir
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		name := filepath.Clean(h.Name)
-		if h.Typeflag != tar.TypeReg || !filepath.IsLocal(name) {
-			continue
-		}
-		if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		out, err := root.Create(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.Copy(out, io.LimitReader(tr, h.Size)); err != nil {
-			b.Fatal(err)
-		}
-		if err := out.Close(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Fatal("archive has too many entries")
-	return ""
+	return dir
 }
 
 // benchTextBytes is the paragraph text of a corpus, the bytes a build analyses.

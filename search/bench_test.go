@@ -1,16 +1,13 @@
 package search_test
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"errors"
-	"io"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/internal/archive"
 	"github.com/scosearch/scosearch/search"
 )
 
@@ -86,51 +83,12 @@ func BenchmarkSearchMixLaws(b *testing.B) {
 // benchLaws unpacks the laws corpus into a temporary directory, or skips.
 func benchLaws(b *testing.B) string {
 	b.Helper()
-	f, err := os.Open(benchLawsArchive)
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(benchLawsArchive); errors.Is(err, os.ErrNotExist) {
 		b.Skipf("%s not found", benchLawsArchive)
 	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
-	root, err := os.OpenRoot(dir)
-	if err != nil {
+	if err := archive.Unpack(benchLawsArchive, dir); err != nil {
 		b.Fatal(err)
 	}
-	defer root.Close()
-	tr := tar.NewReader(gz)
-	for n := 0; n < 100_000; n++ {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return dir
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		name := filepath.Clean(h.Name)
-		if h.Typeflag != tar.TypeReg || !filepath.IsLocal(name) {
-			continue
-		}
-		if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		out, err := root.Create(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.Copy(out, io.LimitReader(tr, h.Size)); err != nil {
-			b.Fatal(err)
-		}
-		if err := out.Close(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Fatal("archive has too many entries")
-	return ""
+	return dir
 }

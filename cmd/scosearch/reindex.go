@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/scosearch/scosearch"
 	"github.com/scosearch/scosearch/index"
 	"github.com/scosearch/scosearch/index/corpus"
 )
@@ -74,7 +75,7 @@ func corpusPath(dir string) (string, func(), error) {
 		}
 		return dir, func() {}, nil
 	}
-	return extractBundledCorpus()
+	return scosearch.ExtractBundledCorpus()
 }
 
 func checkCorpus(dir string, stdout, stderr io.Writer) int {

@@ -1,17 +1,15 @@
 package corpus
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	archiveutil "github.com/scosearch/scosearch/internal/archive"
 )
 
 // lawsArchive is the big Markdown corpus shared by the project's sessions;
@@ -21,53 +19,9 @@ const lawsArchive = "../../../shared/bench/laws-zh-2f4c5c2.tar.gz"
 // unpack extracts the regular files and directories of a .tar.gz into dir.
 func unpack(t testing.TB, archive, dir string) {
 	t.Helper()
-	f, err := os.Open(archive)
-	if err != nil {
+	if err := archiveutil.Unpack(archive, dir); err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", archive, err)
-	}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", archive, err)
-		}
-		name := filepath.Join(dir, filepath.FromSlash(h.Name))
-		if name != filepath.Clean(dir) && !strings.HasPrefix(name, filepath.Clean(dir)+string(filepath.Separator)) {
-			t.Fatalf("%s: entry %q escapes the directory", archive, h.Name)
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(name, 0o755)
-		case tar.TypeReg:
-			err = writeFrom(name, tr)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func writeFrom(name string, r io.Reader) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	out, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, r); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // TestReadDirLawsCorpus ingests the whole laws corpus (3,504 Markdown

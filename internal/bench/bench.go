@@ -8,10 +8,8 @@
 package bench
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -46,14 +44,13 @@ import (
 	"github.com/scosearch/scosearch/index"
 	"github.com/scosearch/scosearch/index/corpus"
 	"github.com/scosearch/scosearch/index/zh"
+	"github.com/scosearch/scosearch/internal/archive"
 	"github.com/scosearch/scosearch/search"
 	"github.com/scosearch/scosearch/web"
 )
 
 // Bounds of the bench command's work.
 const (
-	maxArchiveBytes = 1 << 30 // total bytes unpacked from a corpus archive
-	maxArchiveFiles = 100_000
 	benchChildLimit = time.Hour // one child build
 )
 
@@ -77,21 +74,6 @@ type Config struct {
 	Keep                        bool
 	Logger                      *slog.Logger
 	Version                     string // of the program, for the report
-}
-
-// bundledCorpus writes the corpus bundled with scosearch to a temporary
-// directory and returns it with a function that removes it.
-func bundledCorpus() (string, func(), error) {
-	dir, err := os.MkdirTemp("", "scosearch-bench-bundled-")
-	if err != nil {
-		return "", nil, fmt.Errorf("bundled corpus: %w", err)
-	}
-	cleanup := func() { _ = os.RemoveAll(dir) }
-	if err := os.CopyFS(dir, scosearch.BundledCorpus()); err != nil {
-		cleanup()
-		return "", nil, fmt.Errorf("bundled corpus: %w", err)
-	}
-	return dir, cleanup, nil
 }
 
 // ParseSections parses a comma-separated list of Sections.
@@ -147,7 +129,7 @@ func Run(ctx context.Context, c Config, w io.Writer) error {
 	if corpusDir == "" {
 		corpusDir = filepath.Join(work, "corpus")
 		c.Logger.Info("unpacking", "archive", c.Archive)
-		if err := untarGz(c.Archive, corpusDir); err != nil {
+		if err := archive.Unpack(c.Archive, corpusDir); err != nil {
 			return err
 		}
 		corpusName = filepath.Base(c.Archive) + " (unpacked)"
@@ -444,7 +426,7 @@ func (b *bencher) indexing(ctx context.Context) error {
 			return err
 		}
 	}
-	bundledDir, cleanup, err := bundledCorpus()
+	bundledDir, cleanup, err := scosearch.ExtractBundledCorpus()
 	if err != nil {
 		return err
 	}
@@ -1343,79 +1325,6 @@ func (b *bencher) shardsPart(ctx context.Context) error {
 }
 
 // ---- helpers ----
-
-// untarGz unpacks the regular files and directories of a .tar.gz archive
-// into dir, refusing paths that leave it, links and oversized archives.
-func untarGz(archive, dir string) error {
-	f, err := os.Open(archive)
-	if err != nil {
-		return fmt.Errorf("corpus archive: %w", err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return fmt.Errorf("corpus archive %q: %w", archive, err)
-	}
-	defer gz.Close()
-	root, err := os.OpenRoot(mkdirAll(dir))
-	if err != nil {
-		return fmt.Errorf("corpus archive: %w", err)
-	}
-	defer root.Close()
-	tr := tar.NewReader(gz)
-	var total int64
-	for files := 0; ; files++ {
-		if files > maxArchiveFiles {
-			return fmt.Errorf("corpus archive %q: more than %d entries", archive, maxArchiveFiles)
-		}
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("corpus archive %q: %w", archive, err)
-		}
-		name := filepath.Clean(filepath.FromSlash(h.Name))
-		if name == "." {
-			continue
-		}
-		if !filepath.IsLocal(name) {
-			return fmt.Errorf("corpus archive %q: unsafe path %q", archive, h.Name)
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := root.MkdirAll(name, 0o755); err != nil {
-				return fmt.Errorf("corpus archive: %w", err)
-			}
-		case tar.TypeReg:
-			total += h.Size
-			if total > maxArchiveBytes {
-				return fmt.Errorf("corpus archive %q: more than %d bytes", archive, maxArchiveBytes)
-			}
-			if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-				return fmt.Errorf("corpus archive: %w", err)
-			}
-			out, err := root.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-			if err != nil {
-				return fmt.Errorf("corpus archive: %w", err)
-			}
-			if _, err := io.Copy(out, io.LimitReader(tr, h.Size)); err != nil {
-				out.Close()
-				return fmt.Errorf("corpus archive: %w", err)
-			}
-			if err := out.Close(); err != nil {
-				return fmt.Errorf("corpus archive: %w", err)
-			}
-		default:
-			// links and special files are not part of a corpus
-		}
-	}
-}
-
-func mkdirAll(dir string) string {
-	_ = os.MkdirAll(dir, 0o755) // an error shows in OpenRoot
-	return dir
-}
 
 func textBytes(docs []corpus.Document) int64 {
 	var n int64
