@@ -1359,7 +1359,12 @@ func dirSize(dir string) (int64, error) {
 
 // procStatusBytes reads a "kB" field of /proc/PID/status (0 if unknown).
 func procStatusBytes(pid, field string) int64 {
-	data, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
+	return procKB(filepath.Join("/proc", pid, "status"), field)
+}
+
+// procKB reads a "field: N kB" line of a /proc file as bytes (0 if unknown).
+func procKB(path, field string) int64 {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
@@ -1395,22 +1400,7 @@ func machineTable(w io.Writer, version string) {
 	fmt.Fprintf(w, "| load average at start | %s |\n", loadAvg())
 }
 
-func procMeminfo(field string) int64 {
-	data, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, field+":"); ok {
-			f := strings.Fields(v)
-			if len(f) > 0 {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n * 1024
-			}
-		}
-	}
-	return 0
-}
+func procMeminfo(field string) int64 { return procKB("/proc/meminfo", field) }
 
 func loadAvg() string {
 	data, err := os.ReadFile("/proc/loadavg")
