@@ -434,7 +434,10 @@ func (w *writer) flush() error {
 		if err := w.shards[i].Batch(b); err != nil {
 			return fmt.Errorf("write batch to shard %d: %w", i, err)
 		}
-		b.Reset()
+		// A new batch, not b.Reset(): scorch's analysis goroutine may
+		// still read the old batch's map after Batch returns (the race
+		// detector caught it).
+		w.batches[i] = w.shards[i].NewBatch()
 	}
 	w.pending = 0
 	return nil

@@ -55,38 +55,41 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	opened := make(chan int, 1)
+	opened := make(chan error, 1)
 	go func() {
 		e, err := search.Open(*indexDir, search.WithLogger(log))
 		if err != nil {
-			fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
-			if errors.Is(err, index.ErrIncompatible) || errors.Is(err, index.ErrDamaged) {
-				fmt.Fprintf(stderr, "scosearch serve: rebuild it with: scosearch reindex --full --index %s\n", *indexDir)
-			}
 			engine.fail(err)
-			opened <- exitFailure
+			opened <- err
 			cancel() // stop serving: there is nothing to serve
 			return
 		}
 		engine.ready(e)
 		log.Info("index open", "index", *indexDir, "generation", e.Generation(), "open_ms", time.Since(start).Milliseconds())
 		go watchIndex(ctx, e, *reload, log)
-		opened <- exitOK
+		opened <- nil
 	}()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", *indexDir)
 
 	serveErr := srv.Serve(ctx, ln)
-	code := <-opened
+	openErr := <-opened
 	if e := engine.get(); e != nil {
 		if err := e.Close(); err != nil {
 			log.Warn("close index", "err", err)
 		}
 	}
+	if openErr != nil {
+		fmt.Fprintf(stderr, "scosearch serve: %v\n", openErr)
+		if errors.Is(openErr, index.ErrIncompatible) || errors.Is(openErr, index.ErrDamaged) {
+			fmt.Fprintf(stderr, "scosearch serve: rebuild it with: scosearch reindex --full --index %s\n", *indexDir)
+		}
+		return exitFailure
+	}
 	if serveErr != nil {
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", serveErr)
 		return exitFailure
 	}
-	return code
+	return exitOK
 }
 
 // pendingEngine is the web server's Searcher while the index opens: its
