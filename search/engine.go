@@ -62,6 +62,10 @@ type Engine struct {
 	// cost bleve tens of milliseconds, and readers repeat searches (paging
 	// back, facets, the same topic). A new generation makes new keys.
 	cache *lru.Cache[cacheKey, *Result]
+	// facetCache keeps the facets of recent queries: other pages and
+	// sort orders of a query have the same facets, and counting them is
+	// half the cost of a common word.
+	facetCache *lru.Cache[facetKey, Facets]
 
 	reload sync.Mutex // serialises Reload
 
@@ -85,7 +89,11 @@ func Open(dir string, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("result cache: %w", err)
 	}
-	e := &Engine{dir: dir, cache: cache}
+	facetCache, err := lru.New[facetKey, Facets](CacheSize)
+	if err != nil {
+		return nil, fmt.Errorf("facet cache: %w", err)
+	}
+	e := &Engine{dir: dir, cache: cache, facetCache: facetCache}
 	for _, o := range opts {
 		o(&e.opts)
 	}
@@ -174,6 +182,7 @@ func (e *Engine) Reload() (swapped bool, err error) {
 	e.alias.Swap([]bleve.Index{g.idx.Bleve()}, []bleve.Index{old.idx.Bleve()})
 	e.gen = g
 	e.cache.Purge() // keyed by generation: the old entries can never hit again
+	e.facetCache.Purge()
 	e.mu.Unlock()
 	e.opts.logger.Info("swapped in a new index generation", "old", old.idx.Dir(), "new", g.idx.Dir())
 	if err := old.idx.Close(); err != nil {
@@ -301,7 +310,12 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		from, size = 0, min(collapseWindow, req.From+2*req.Size+10)
 	}
 	var sr *bleve.SearchResult
+	fkey := facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang}
+	cachedFacets, haveFacets := e.facetCache.Get(fkey)
 	var facets bsearch.FacetResults
+	if haveFacets {
+		facets = bsearch.FacetResults{} // counted already: ask bleve for none
+	}
 	var groups [][]int
 	for {
 		br := bleve.NewSearchRequestOptions(q, size, from, false)
@@ -357,7 +371,12 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 			res.Hits = append(res.Hits, newHit(dm))
 		}
 	}
-	res.Facets = newFacets(facets, g)
+	if haveFacets {
+		res.Facets = cachedFacets
+	} else {
+		res.Facets = newFacets(facets, g)
+		e.facetCache.Add(fkey, res.Facets)
+	}
 	e.cache.Add(key, res)
 	return res.copy(time.Since(start)), nil
 }
@@ -369,12 +388,23 @@ type cacheKey struct {
 	req Request
 }
 
+// facetKey identifies the set of paragraphs a search matches: what its
+// facets count.
+type facetKey struct {
+	gen, query, doc, year, section, lang string
+}
+
 // copy returns a copy of a cached Result with its own Took and Hits, so
 // that callers may change what they get.
 func (r *Result) copy(took time.Duration) *Result {
 	c := *r
 	c.Took = took
 	c.Hits = append([]Hit(nil), r.Hits...)
+	c.Facets = Facets{
+		Doc:     append([]FacetCount{}, r.Facets.Doc...),
+		Year:    append([]FacetCount{}, r.Facets.Year...),
+		Section: append([]FacetCount{}, r.Facets.Section...),
+	}
 	return &c
 }
 

@@ -743,8 +743,18 @@ func TestSearchCacheAndFacets(t *testing.T) {
 	if len(first.Facets.Section) == 0 {
 		t.Error("no section facet for a one-document corpus")
 	}
+	// Another page and order of the same query: the same facets (from the
+	// facet cache).
+	other, err := e.Search(context.Background(), Request{Query: "合作", Size: 5, From: 5, Sort: SortDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first.Facets, other.Facets); diff != "" {
+		t.Errorf("facets of page 2 by date (-page 1 +page 2):\n%s", diff)
+	}
 	want := hitIDs(first.Hits)
 	first.Hits[0].ID = "changed by the caller"
+	first.Facets.Year[0].Count = -1
 	again, err := e.Search(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
@@ -752,8 +762,8 @@ func TestSearchCacheAndFacets(t *testing.T) {
 	if diff := cmp.Diff(want, hitIDs(again.Hits)); diff != "" {
 		t.Errorf("repeated search (-first +again):\n%s", diff)
 	}
-	if again.Total != first.Total {
-		t.Errorf("repeated search: total %d, first %d", again.Total, first.Total)
+	if again.Total != first.Total || again.Facets.Year[0].Count != int(first.Total) {
+		t.Errorf("repeated search: total %d, first %d, year facet %v", again.Total, first.Total, again.Facets.Year)
 	}
 }
 
