@@ -207,25 +207,9 @@ func TestServeGracefulShutdown(t *testing.T) {
 // A 100 KB query through a server made by NewHTTPServer gets the
 // application's clear 414, not the http package's bare 431.
 func TestHugeQueryOverRealServer(t *testing.T) {
-	srv, err := web.New(bundledEngine(t), web.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
+	base := serveReal(t, bundledEngine(t))
 	for _, path := range []string{"/search?q=", "/api/search?q="} {
-		r := do(t, http.MethodGet, "http://"+ln.Addr().String()+path+strings.Repeat("x", 100<<10))
+		r := do(t, http.MethodGet, base+path+strings.Repeat("x", 100<<10))
 		if r.status != http.StatusRequestURITooLong || !strings.Contains(r.body, "request URI too long") {
 			t.Errorf("%s: status %d, body %q; want 414 with a message", path, r.status, truncate(r.body, 200))
 		}
