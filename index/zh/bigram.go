@@ -7,11 +7,14 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 )
 
-// bigramTokenizer emits, over the letters and digits of the folded text
-// (the runes of Key(text)), each overlapping pair of runes at position
-// i+1, so positions run on across punctuation and spaces. Start and End
-// span the pair in the original text. A text with a single letter or digit
-// gives that rune alone.
+// bigramTokenizer emits, over the visible characters of the folded text
+// (the runes of ExactKey(text): letters, digits and punctuation, spaces
+// skipped), each overlapping pair of runes at position i+1, so positions
+// run on across spaces. Start and End span the pair in the original text.
+// A text with a single visible character gives that rune alone.
+//
+// Punctuation is indexed so that a quoted phrase is exact: "出：" must not
+// find every 出 (the laws corpus has 37,007 paragraphs with 出, 31 with 出：).
 //
 // Single characters are not indexed: with them the bigram field grew by
 // 62% (8 MB of laws text: 91 MB -> 148 MB). A one-character query is a
@@ -50,7 +53,7 @@ func (t *bigramTokenizer) Tokenize(text []byte) analysis.TokenStream {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			if ' ' < c && c < 0x7f {
 				runes = append(runes, keyRune{rune(c), i, i + 1})
 				termBytes++
 			}
@@ -63,7 +66,7 @@ func (t *bigramTokenizer) Tokenize(text []byte) analysis.TokenStream {
 		} else {
 			r = foldSlow(r)
 		}
-		if isKeyRune(r) {
+		if isExactRune(r) {
 			runes = append(runes, keyRune{r, i, i + n})
 			termBytes += utf8.RuneLen(r)
 		}

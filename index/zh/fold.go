@@ -132,6 +132,32 @@ func Key(s string) string {
 	return b.String()
 }
 
+// ExactKey is the form in which exact (quoted) matching is defined:
+// Fold(s) without whitespace and invisible characters (controls, format
+// characters such as zero-width spaces). Punctuation stays, folded to one
+// width: a quoted query X matches a paragraph T exactly when
+// strings.Contains(ExactKey(T), ExactKey(X)), so "出：" finds 出: and 出：
+// but not 出 alone, and "恐怖主义分裂主义" does not find 恐怖主义、分裂主义.
+func ExactKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if f := fold(r); isExactRune(f) {
+			b.WriteRune(f)
+		}
+	}
+	return b.String()
+}
+
+// isExactRune reports whether a folded rune takes part in ExactKey: a
+// visible character other than a space.
+func isExactRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return ' ' < r && r < 0x7f
+	}
+	return r != utf8.RuneError && unicode.IsGraphic(r) && !unicode.IsSpace(r)
+}
+
 // folded is a text folded rune by rune, with a map from byte offsets in
 // the folded text back to byte offsets in the original text.
 type folded struct {

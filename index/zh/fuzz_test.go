@@ -35,6 +35,9 @@ func FuzzAnalyzers(f *testing.F) {
 		if k := Key(text); !strings.Contains(k, Key(k)) {
 			t.Fatalf("Key not idempotent on %q", text)
 		}
+		if k := ExactKey(text); k != ExactKey(k) {
+			t.Fatalf("ExactKey not idempotent on %q", text)
+		}
 		if len(Variants(text)) == 0 {
 			t.Fatalf("no variants for %q", text)
 		}

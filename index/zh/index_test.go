@@ -102,7 +102,8 @@ func TestPhraseSearch(t *testing.T) {
 		{"text", zh.AnalyzerWordQuery, "上海合作组织", []string{"sco", "trad"}},
 		{"text", zh.AnalyzerWordQuery, "合作组织", []string{"big"}},
 		{"text", zh.AnalyzerWordQuery, "比什凯克", []string{"summit"}},
-		// Bigrams: any substring, after folding, across punctuation.
+		// Bigrams: any substring, after folding; punctuation counts
+		// (full and half width alike), spaces do not.
 		{"bigram", zh.AnalyzerBigramQuery, "上海合作组织", []string{"sco", "trad"}},
 		{"bigram", zh.AnalyzerBigramQuery, "合作组织", []string{"big", "sco", "trad"}},
 		{"bigram", zh.AnalyzerBigramQuery, "反恐", []string{"rats"}},
@@ -110,7 +111,12 @@ func TestPhraseSearch(t *testing.T) {
 		{"bigram", zh.AnalyzerBigramQuery, "上海合作組織", []string{"sco", "trad"}},
 		{"bigram", zh.AnalyzerBigramQuery, "sco2019", []string{"summit"}},
 		{"bigram", zh.AnalyzerBigramQuery, "SCO 2019", []string{"summit"}},
-		{"bigram", zh.AnalyzerBigramQuery, "和平稳定", []string{"comma"}},
+		{"bigram", zh.AnalyzerBigramQuery, "和平稳定", []string{}},
+		{"bigram", zh.AnalyzerBigramQuery, "和平、稳定", []string{"comma"}},
+		{"bigram", zh.AnalyzerBigramQuery, "和平,稳定", []string{}},
+		{"bigram", zh.AnalyzerBigramQuery, "很大，合作", []string{"big"}},
+		{"bigram", zh.AnalyzerBigramQuery, "很大,合作", []string{"big"}},
+		{"bigram", zh.AnalyzerBigramQuery, "很大合作", []string{}},
 		{"bigram", zh.AnalyzerBigramQuery, "上海很", []string{"big"}},
 		{"bigram", zh.AnalyzerBigram, "上海合作组织", []string{"sco", "trad"}},
 		// SubstringQuery: phrases, single characters (anywhere, also
@@ -123,7 +129,9 @@ func TestPhraseSearch(t *testing.T) {
 		{"bigram", "", "ｏ", []string{"summit"}},
 		{"bigram", "", ".", []string{}},
 		{"bigram", "", "", []string{}},
-		{"bigram", "", "《上海 合作》", []string{"sco", "trad"}},
+		{"bigram", "", "《上海 合作》", []string{}},
+		{"bigram", "", "上海 合作", []string{"sco", "trad"}},
+		{"bigram", "", "，", []string{"big"}},
 		{"bigram", zh.AnalyzerBigramQuery, "海合作组织成", []string{"sco", "trad"}},
 		{"bigram", zh.AnalyzerBigramQuery, "组织理", nil},
 	}
@@ -169,9 +177,9 @@ func toFullWidth(s string) string {
 
 // TestRecall checks the promise of the bigram field on the bundled corpus:
 // SubstringQuery(X) finds exactly the paragraphs T with
-// strings.Contains(Key(T), Key(X)), for random substrings X of 2 to 8
-// characters (and some of 1), some converted to traditional characters or
-// full width.
+// strings.Contains(ExactKey(T), ExactKey(X)), for random substrings X of 2
+// to 8 characters (and some of 1), punctuation included, some converted to
+// traditional characters or full width.
 func TestRecall(t *testing.T) {
 	paras := corpusParagraphs(t)
 	idx := newIndex(t, paras)
@@ -182,7 +190,7 @@ func TestRecall(t *testing.T) {
 	slices.Sort(ids)
 	keys := map[string]string{}
 	for id, p := range paras {
-		keys[id] = zh.Key(p)
+		keys[id] = zh.ExactKey(p)
 	}
 	s2t, err := opencc.New("s2t")
 	if err != nil {
@@ -191,7 +199,7 @@ func TestRecall(t *testing.T) {
 
 	const draws = 400
 	rng := rand.New(rand.NewPCG(2019, 614))
-	var queries, single, trad, full, ownFound, tp, fp, fn int
+	var queries, single, trad, full, punct, ownFound, tp, fp, fn int
 	for range draws {
 		id := ids[rng.IntN(len(ids))]
 		runes := []rune(paras[id])
@@ -214,9 +222,12 @@ func TestRecall(t *testing.T) {
 			q = toFullWidth(q)
 			full++
 		}
-		k := zh.Key(q)
-		if k == "" {
+		k := zh.ExactKey(q)
+		if zh.Key(q) == "" {
 			continue // only punctuation: nothing to search
+		}
+		if k != zh.Key(q) {
+			punct++
 		}
 		queries++
 		if len([]rune(k)) == 1 {
@@ -250,8 +261,11 @@ func TestRecall(t *testing.T) {
 			t.Errorf("phrase %q (key %q): paragraphs (-scan +index):\n%s", q, k, diff)
 		}
 	}
-	t.Logf("%d paragraphs, %d queries (%d of one character, %d traditional, %d full-width), %d found their source paragraph; "+
-		"paragraph hits: %d true, %d false, %d missed", len(paras), queries, single, trad, full, ownFound, tp, fp, fn)
+	t.Logf("%d paragraphs, %d queries (%d of one character, %d traditional, %d full-width, %d with punctuation), %d found their source paragraph; "+
+		"paragraph hits: %d true, %d false, %d missed", len(paras), queries, single, trad, full, punct, ownFound, tp, fp, fn)
+	if punct < queries/10 {
+		t.Errorf("only %d of %d queries hold punctuation: the draw no longer tests it", punct, queries)
+	}
 	if ownFound != queries {
 		t.Errorf("%d of %d queries missed the paragraph they were drawn from", queries-ownFound, queries)
 	}

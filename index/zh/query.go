@@ -9,15 +9,15 @@ import (
 
 // SubstringQuery returns the bleve query that finds exactly the documents
 // whose text T in field (indexed with AnalyzerBigram) has
-// strings.Contains(Key(T), Key(q)):
+// strings.Contains(ExactKey(T), ExactKey(q)):
 //
-//   - two or more letters or digits: a phrase of the bigrams of Key(q),
-//     analysed with AnalyzerBigramQuery;
+//   - two or more visible characters: a phrase of the bigrams of
+//     ExactKey(q), analysed with AnalyzerBigramQuery;
 //   - one: a regular expression matching every bigram term holding that
 //     character (X, X followed by one rune, or one rune then X);
-//   - none (empty or only punctuation): a query matching nothing.
+//   - none (empty or only spaces): a query matching nothing.
 func SubstringQuery(field, q string) query.Query {
-	k := Key(q)
+	k := ExactKey(q)
 	switch utf8.RuneCountInString(k) {
 	case 0:
 		return query.NewMatchNoneQuery()

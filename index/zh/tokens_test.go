@@ -130,8 +130,8 @@ func checkTokens(t testing.TB, text string, ts analysis.TokenStream) {
 		src := text[tk.Start:tk.End]
 		switch tk.Type {
 		case analysis.Double:
-			if Key(src) != string(tk.Term) {
-				t.Fatalf("%q: bigram %q spans %q, Key %q", text, tk.Term, src, Key(src))
+			if ExactKey(src) != string(tk.Term) {
+				t.Fatalf("%q: bigram %q spans %q, ExactKey %q", text, tk.Term, src, ExactKey(src))
 			}
 		default:
 			if Fold(src) != string(tk.Term) {

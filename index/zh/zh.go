@@ -6,9 +6,10 @@
 //     field, in search mode (sub-words such as 上海/合作/组织 share the
 //     position of their parent 上海合作组织) for indexing and in plain mode
 //     for analysing phrase and match queries;
-//   - a character-bigram tokenizer over the letters and digits of the text,
-//     which gives exact substring recall: a quoted query X matches a
-//     paragraph T exactly when strings.Contains(Key(T), Key(X)).
+//   - a character-bigram tokenizer over the visible characters of the text
+//     (letters, digits and punctuation; spaces skipped), which gives exact
+//     substring matching: a quoted query X matches a paragraph T exactly
+//     when strings.Contains(ExactKey(T), ExactKey(X)).
 //
 // Both fold the text rune by rune (full-width to half-width, lower case,
 // traditional to simplified characters, see Fold) while keeping token
@@ -40,9 +41,9 @@ const (
 	// match queries against a field indexed with AnalyzerWord (with the
 	// search-mode analyzer, 上海合作组织 would falsely match 上海很大).
 	AnalyzerWordQuery = "scosearch_zh_word_query"
-	// AnalyzerBigram: overlapping bigrams of the letters and digits of the
-	// folded text (punctuation and spaces skipped, positions consecutive
-	// across them; a text of one letter or digit gives that character),
+	// AnalyzerBigram: overlapping bigrams of the visible characters of the
+	// folded text (spaces skipped, positions consecutive across them; a
+	// text of one visible character gives that character),
 	// for exact-substring recall. Query such a field with SubstringQuery.
 	AnalyzerBigram = "scosearch_zh_bigram"
 	// AnalyzerBigramQuery analyses phrase queries against a field indexed
@@ -62,7 +63,7 @@ const (
 
 // Version changes whenever the code could produce other tokens for the
 // same text. Fingerprint adds the data files.
-const Version = "1"
+const Version = "2" // 2: punctuation in the bigram field
 
 // gseVersion is the gse module whose embedded dictionary is used; its
 // dictionary changes the word tokens. Keep it in step with go.mod.
