@@ -24,9 +24,6 @@ import (
 const (
 	// MaxNeighbours is the most paragraphs Neighbours returns on each side.
 	MaxNeighbours = 50
-	// collapseWindow is the most ranked paragraphs examined to collapse
-	// near-identical ones; pages beyond it are not collapsed.
-	collapseWindow = 500
 	// Facet sizes: the most values returned per facet.
 	facetDocs, facetYears, facetSections = 20, 30, 30
 	// CacheSize is the number of results the Engine keeps.
@@ -241,11 +238,11 @@ func (r Request) normalise() (Request, error) {
 	return r, nil
 }
 
-// buildQuery parses the query and adds the Request's filters.
-func (r Request) buildQuery() (query.Query, error) {
+// parse parses the query and adds the Request's filters to its top level.
+func (r Request) parse() (qand, error) {
 	root, err := parseQuery(r.Query)
 	if err != nil {
-		return nil, err
+		return qand{}, err
 	}
 	for _, f := range []struct{ field, value string }{
 		{"doc", r.Doc}, {"year", r.Year}, {"section", r.Section}, {"lang", r.Lang},
@@ -255,9 +252,18 @@ func (r Request) buildQuery() (query.Query, error) {
 		}
 		n, err := parseFilter(f.field, f.value)
 		if err != nil {
-			return nil, err
+			return qand{}, err
 		}
 		root.must = append(root.must, n)
+	}
+	return root, nil
+}
+
+// buildQuery parses the query and adds the Request's filters.
+func (r Request) buildQuery() (query.Query, error) {
+	root, err := r.parse()
+	if err != nil {
+		return nil, err
 	}
 	return compile(root), nil
 }
@@ -277,135 +283,6 @@ func sortOrder(s string) bsearch.SortOrder {
 		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast},
 		&bsearch.SortDocID{},
 	}
-}
-
-// Search runs one search. A query that cannot be parsed, or a Request that
-// breaks a limit, returns an error wrapping ErrBadQuery with a message fit
-// for the user.
-func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
-	start := time.Now()
-	req, err := req.normalise()
-	if err != nil {
-		return nil, err
-	}
-	q, err := req.buildQuery()
-	if err != nil {
-		return nil, err
-	}
-	g, err := e.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer e.mu.RUnlock()
-
-	key := cacheKey{gen: g.idx.Dir(), req: req}
-	if res, ok := e.cache.Get(key); ok {
-		return res.copy(time.Since(start)), nil
-	}
-	withSections := len(g.docs) == 1 || req.Doc != "" || hasDocFilter(q)
-
-	collapse := !req.NoCollapse && req.From+req.Size <= collapseWindow
-	from, size := req.From, req.Size
-	if collapse {
-		from, size = 0, min(collapseWindow, req.From+2*req.Size+10)
-	}
-	var sr *bleve.SearchResult
-	fkey := facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang}
-	cachedFacets, haveFacets := e.facetCache.Get(fkey)
-	var facets bsearch.FacetResults
-	if haveFacets {
-		facets = bsearch.FacetResults{} // counted already: ask bleve for none
-	}
-	var groups [][]int
-	for {
-		br := bleve.NewSearchRequestOptions(q, size, from, false)
-		br.Fields = hitFields
-		br.IncludeLocations = true
-		br.SortByCustom(sortOrder(req.Sort))
-		// One facet field: years follow from the documents' dates.
-		// Sections are counted only where they mean something: within
-		// one document.
-		// Counted once: a wider collapsing window leaves them unchanged.
-		if facets == nil {
-			br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(g.docs)+1))
-			if withSections {
-				br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
-			}
-		}
-		sr, err = e.alias.SearchInContext(ctx, br)
-		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", req.Query, err)
-		}
-		if facets == nil {
-			facets = sr.Facets
-			if facets == nil {
-				facets = bsearch.FacetResults{}
-			}
-		}
-		if !collapse {
-			break
-		}
-		texts := make([]string, len(sr.Hits))
-		for i, h := range sr.Hits {
-			texts[i], _ = h.Fields[index.FieldText].(string)
-		}
-		groups = collapseGroups(texts)
-		// enough groups for the page, or nothing more to fetch
-		if len(groups) >= req.From+req.Size || uint64(len(sr.Hits)) >= sr.Total || size >= collapseWindow {
-			break
-		}
-		size = min(collapseWindow, 2*size)
-	}
-
-	res := &Result{Query: req.Query, Total: sr.Total, Hits: []Hit{}}
-	if collapse {
-		for _, grp := range groups[min(req.From, len(groups)):min(req.From+req.Size, len(groups))] {
-			h := newHit(sr.Hits[grp[0]])
-			for _, i := range grp[1:] {
-				h.Similar = append(h.Similar, sr.Hits[i].ID)
-			}
-			res.Hits = append(res.Hits, h)
-		}
-	} else {
-		for _, dm := range sr.Hits {
-			res.Hits = append(res.Hits, newHit(dm))
-		}
-	}
-	if haveFacets {
-		res.Facets = cachedFacets
-	} else {
-		res.Facets = newFacets(facets, g)
-		e.facetCache.Add(fkey, res.Facets)
-	}
-	e.cache.Add(key, res)
-	return res.copy(time.Since(start)), nil
-}
-
-// cacheKey identifies a search: the same request on the same generation
-// has the same result.
-type cacheKey struct {
-	gen string
-	req Request
-}
-
-// facetKey identifies the set of paragraphs a search matches: what its
-// facets count.
-type facetKey struct {
-	gen, query, doc, year, section, lang string
-}
-
-// copy returns a copy of a cached Result with its own Took and Hits, so
-// that callers may change what they get.
-func (r *Result) copy(took time.Duration) *Result {
-	c := *r
-	c.Took = took
-	c.Hits = append([]Hit(nil), r.Hits...)
-	c.Facets = Facets{
-		Doc:     append([]FacetCount{}, r.Facets.Doc...),
-		Year:    append([]FacetCount{}, r.Facets.Year...),
-		Section: append([]FacetCount{}, r.Facets.Section...),
-	}
-	return &c
 }
 
 // hasDocFilter reports whether a query is restricted to one document by a
@@ -431,14 +308,19 @@ func hasDocFilter(q query.Query) bool {
 	return false
 }
 
-// newHit turns a bleve hit into a Hit with snippets.
-func newHit(dm *bsearch.DocumentMatch) Hit {
+// newHit turns a ranked bleve hit into a Hit with snippets.
+func newHit(r ranked) Hit {
+	dm := r.dm
 	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 	n, _ := dm.Fields[index.FieldN].(float64)
 	h := Hit{
 		ID: dm.ID, Doc: str(index.FieldDoc), Title: str(index.FieldTitle), Date: str(index.FieldDate),
 		Place: str(index.FieldPlace), Lang: str(index.FieldLang), Section: str(index.FieldSection),
-		Paragraph: int(n), Score: dm.Score, Text: str(index.FieldText),
+		Paragraph: int(n), Score: r.score, Text: str(index.FieldText), Match: MatchAll,
+	}
+	if r.partial {
+		h.Match = MatchPartial
+		h.Missing = append([]string{}, r.missing...)
 	}
 	h.Snippets = snippets(h.Text, matchSpans(dm))
 	return h

@@ -147,10 +147,12 @@ func TestSearchesJSON(t *testing.T) {
 			if tc.First != "" && (len(res.Hits) == 0 || res.Hits[0].ID != tc.First) {
 				t.Errorf("top hit %v, want %s", hitIDs(res.Hits), tc.First)
 			}
-			if tc.Exact {
-				var got []string
+			if tc.Exact { // the paragraphs matching all of the query
+				got := []string{}
 				for _, h := range res.Hits {
-					got = append(got, covers(h)...)
+					if h.Match == MatchAll {
+						got = append(got, covers(h)...)
+					}
 				}
 				if diff := cmp.Diff(sorted(tc.Expect), sorted(got)); diff != "" {
 					t.Errorf("hits (-want +got):\n%s", diff)
@@ -227,12 +229,12 @@ func corpusTexts(t testing.TB, e *Engine) map[string]string {
 }
 
 // scan returns the ids of the paragraphs containing x, by the definition of
-// substring matching: strings.Contains(zh.Key(T), zh.Key(x)).
+// exact matching: strings.Contains(zh.ExactKey(T), zh.ExactKey(x)).
 func scan(texts map[string]string, x string) []string {
-	k := zh.Key(x)
+	k := zh.ExactKey(x)
 	ids := []string{}
 	for id, text := range texts {
-		if strings.Contains(zh.Key(text), k) {
+		if strings.Contains(zh.ExactKey(text), k) {
 			ids = append(ids, id)
 		}
 	}
@@ -354,7 +356,7 @@ func TestSearchBadRequests(t *testing.T) {
 
 func TestSearchHit(t *testing.T) {
 	e := openTestEngine(t)
-	res, err := e.Search(context.Background(), Request{Query: "上海合作组织 比什凯克"})
+	res, err := e.Search(context.Background(), Request{Query: `"上海合作组织" 比什凯克`})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,12 +369,13 @@ func TestSearchHit(t *testing.T) {
 		ID: pid(1), Doc: docID, Title: "上海合作组织成员国元首理事会比什凯克宣言", Date: "2019-06-14",
 		Place: "比什凯克", Lang: "zh", Paragraph: 1,
 		Text:     "上海合作组织(以下称“上合组织”或“本组织”)成员国领导人于2019年6月14日在比什凯克举行元首理事会会议,并声明如下:",
-		Snippets: []string{"<mark>上海合作组织</mark>(以下称“<mark>上合组织</mark>”或“本组织”)成员国领导人于2019年6月14日在<mark>比什凯克</mark>举行元首理事会会议,并声明如下:"},
+		Snippets: []string{"<mark>上海合作组织</mark>(以下称“上合组织”或“本组织”)成员国领导人于2019年6月14日在<mark>比什凯克</mark>举行元首理事会会议,并声明如下:"},
+		Match:    MatchAll,
 	}
 	if diff := cmp.Diff(want, h); diff != "" {
 		t.Errorf("top hit (-want +got):\n%s", diff)
 	}
-	if res.Took <= 0 || res.Total == 0 || res.Query != "上海合作组织 比什凯克" {
+	if res.Took <= 0 || res.Total == 0 || res.Complete != 1 || res.Query != `"上海合作组织" 比什凯克` {
 		t.Errorf("Result Took %v Total %d Query %q", res.Took, res.Total, res.Query)
 	}
 }
@@ -405,17 +408,17 @@ func TestSearchSnippetsWellFormed(t *testing.T) {
 
 func TestSearchCollapse(t *testing.T) {
 	e := openTestEngine(t)
-	res, err := e.Search(context.Background(), Request{Query: "交通运输领域多边合作"})
+	res, err := e.Search(context.Background(), Request{Query: `"交通运输领域多边合作"`})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Hits) != 1 || res.Total != 2 {
-		t.Fatalf("collapsed: %d hits of %d, want 1 of 2: %v", len(res.Hits), res.Total, hitIDs(res.Hits))
+	if len(res.Hits) != 1 || res.Total != 2 || res.Collapsed != 1 {
+		t.Fatalf("collapsed: %d hits of %d (%d collapsed), want 1 of 2 (1): %v", len(res.Hits), res.Total, res.Collapsed, hitIDs(res.Hits))
 	}
 	if diff := cmp.Diff([]string{pid(60), pid(62)}, sorted(covers(res.Hits[0]))); diff != "" {
 		t.Errorf("collapsed hit covers (-want +got):\n%s", diff)
 	}
-	res, err = e.Search(context.Background(), Request{Query: "交通运输领域多边合作", NoCollapse: true})
+	res, err = e.Search(context.Background(), Request{Query: `"交通运输领域多边合作"`, NoCollapse: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -689,7 +692,7 @@ func BenchmarkSearch(b *testing.B) {
 
 func TestNewJSONResult(t *testing.T) {
 	e := openTestEngine(t)
-	res, err := e.Search(context.Background(), Request{Query: "乔蓬阿塔", Size: 1})
+	res, err := e.Search(context.Background(), Request{Query: "乔蓬阿塔", Size: 1, NoCollapse: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -705,7 +708,7 @@ func TestNewJSONResult(t *testing.T) {
 	for k := range got {
 		keys = append(keys, k)
 	}
-	if diff := cmp.Diff([]string{"facets", "hits", "took_ms", "total"}, sorted(keys)); diff != "" {
+	if diff := cmp.Diff([]string{"collapsed", "complete", "facets", "hits", "took_ms", "total"}, sorted(keys)); diff != "" {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}
 	hit := got["hits"].([]any)[0].(map[string]any)
@@ -713,7 +716,7 @@ func TestNewJSONResult(t *testing.T) {
 	for k := range hit {
 		keys = append(keys, k)
 	}
-	want := []string{"date", "doc", "id", "lang", "paragraph", "place", "score", "section", "snippets", "text", "title"}
+	want := []string{"date", "doc", "id", "lang", "match", "paragraph", "place", "score", "section", "snippets", "text", "title"}
 	if diff := cmp.Diff(want, sorted(keys)); diff != "" {
 		t.Errorf("hit keys (-want +got):\n%s", diff)
 	}
@@ -724,7 +727,7 @@ func TestNewJSONResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"total":0,"took_ms":0,"hits":[],"facets":{"doc":[],"year":[],"section":[]}}`; string(empty) != want {
+	if want := `{"total":0,"complete":0,"collapsed":0,"took_ms":0,"hits":[],"facets":{"doc":[],"year":[],"section":[]}}`; string(empty) != want {
 		t.Errorf("empty result JSON %s, want %s", empty, want)
 	}
 }

@@ -39,17 +39,22 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Total, "paragraphs")
-	for _, h := range res.Hits {
-		fmt.Println(h.ID, h.Date, h.Place)
+	// Paragraphs holding every word come first; as they are fewer than a
+	// page, paragraphs holding some of the words follow, saying which
+	// words they miss.
+	fmt.Println(res.Complete, "of", res.Total, "paragraphs hold every word")
+	for _, h := range res.Hits[:3] {
+		fmt.Println(h.ID, h.Date, h.Place, h.Match, h.Missing)
 		fmt.Println(h.Snippets[0])
 	}
 	// Output:
-	// 2 paragraphs
-	// 2019-bishkek-declaration-p42 2019-06-14 比什凯克
+	// 2 of 11 paragraphs hold every word
+	// 2019-bishkek-declaration-p42 2019-06-14 比什凯克 all []
 	// …,深化各领域禁毒合作,共同应对国际和地区毒品问题。为此,成员国欢迎签署《(2018—2023年上合组织成员国禁毒战略落实行动计划)2019—2021年工作计划》,以及2019年4月25日在<mark>乔蓬阿塔</mark>举行的上合组织成员国禁毒部门领导人<mark>会议</mark>成果。
-	// 2019-bishkek-declaration-p46 2019-06-14 比什凯克
+	// 2019-bishkek-declaration-p46 2019-06-14 比什凯克 all []
 	// 成员国重申,将开展立法和司法监督方面务实合作,加强审判和司法鉴定独立性。成员国肯定2018年8月24日在<mark>乔蓬阿塔</mark>举行的成员国司法部长<mark>会议</mark>和2018年9月20日在杜尚别举行的上合组织总检察长<mark>会议</mark>成果。
+	// 2019-bishkek-declaration-p1 2019-06-14 比什凯克 partial [乔蓬阿塔]
+	// 上海合作组织(以下称“上合组织”或“本组织”)成员国领导人于2019年6月14日在比什凯克举行元首理事会<mark>会议</mark>,并声明如下:
 }
 
 // Filters narrow a search by section, year, document, language or date,

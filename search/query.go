@@ -22,23 +22,33 @@ var keywordField = map[string]string{
 	"date":    index.FieldDate,
 }
 
-// compile turns a parsed query into a bleve query.
+// compile turns a parsed query into a bleve query. An unquoted word
+// matches with its synonyms (上合组织: also 上海合作组织) and without its
+// question and function words (see zh.Units); a quoted phrase matches
+// exactly its characters, with no synonyms.
 func compile(n qnode) query.Query {
 	switch n := n.(type) {
 	case qterm:
-		variants := zh.Variants(n.text)
-		alts := make([]query.Query, 0, len(variants))
-		for _, v := range variants {
-			if n.phrase {
-				alts = append(alts, phraseQuery(v))
-			} else {
-				alts = append(alts, wordQuery(v))
+		if n.phrase {
+			return phraseQuery(n.text)
+		}
+		units := zh.Units(n.text)
+		content := 0
+		for _, u := range units {
+			if !u.Stop {
+				content++
 			}
 		}
-		if len(alts) == 1 {
-			return alts[0]
+		var reqs []query.Query
+		for _, u := range units {
+			if !u.Stop {
+				reqs = append(reqs, unitRequirement(u, content > 1).q)
+			}
 		}
-		return query.NewDisjunctionQuery(alts)
+		if len(reqs) == 1 {
+			return reqs[0]
+		}
+		return query.NewConjunctionQuery(reqs)
 	case qfilter:
 		field := keywordField[n.field]
 		if !n.ranged {
@@ -57,49 +67,61 @@ func compile(n qnode) query.Query {
 		}
 		return query.NewDisjunctionQuery(alts)
 	case qand:
-		b := query.NewBooleanQuery(nil, nil, nil)
-		var filters, selective []query.Query
-		musts := 0
+		var musts, nots []query.Query
+		var filters []qfilter
 		for _, m := range n.must {
 			if f, ok := m.(qfilter); ok {
-				if (f.field == "doc" || f.field == "year") && !f.ranged {
-					selective = append(selective, compile(m))
-				} else {
-					filters = append(filters, compile(m))
-				}
+				filters = append(filters, f)
 				continue
 			}
-			b.AddMust(compile(m))
-			musts++
+			musts = append(musts, compile(m))
 		}
 		for _, m := range n.not {
-			b.AddMustNot(compile(m))
+			nots = append(nots, compile(m))
 		}
-		if musts > 0 {
-			// A document or a year is a small part of the corpus: such a
-			// filter joins the required clauses with no weight, and bleve
-			// skips through the words' postings to its paragraphs. As a
-			// BooleanQuery filter it would come after scoring every match
-			// of the words (laws corpus, uncached: 规定 in one law 191 ms,
-			// now 5-15 ms; 国家 year:2020 78 ms, now 31-47 ms). Broad
-			// filters (lang, section, date ranges) measured no faster.
-			for _, f := range selective {
-				f.(query.BoostableQuery).SetBoost(0)
-				b.AddMust(f)
-			}
-		} else {
-			filters = append(selective, filters...)
-		}
-		switch {
-		case len(filters) == 0:
-		case len(filters) == 1:
-			b.AddFilter(filters[0])
-		default:
-			b.AddFilter(query.NewConjunctionQuery(filters))
-		}
-		return b
+		return andQuery(musts, nil, nots, filters)
 	}
 	return query.NewMatchNoneQuery()
+}
+
+// andQuery requires every query of musts and none of nots, within the
+// filters; the boosts are optional clauses that only add to the score.
+func andQuery(musts, boosts, nots []query.Query, filters []qfilter) query.Query {
+	b := query.NewBooleanQuery(nil, nil, nil)
+	var other, selective []query.Query
+	for _, f := range filters {
+		if (f.field == "doc" || f.field == "year") && !f.ranged {
+			selective = append(selective, compile(f))
+		} else {
+			other = append(other, compile(f))
+		}
+	}
+	b.AddMust(musts...)
+	if len(musts) > 0 {
+		// A document or a year is a small part of the corpus: such a
+		// filter joins the required clauses with no weight, and bleve
+		// skips through the words' postings to its paragraphs. As a
+		// BooleanQuery filter it would come after scoring every match
+		// of the words (laws corpus, uncached: 规定 in one law 191 ms,
+		// now 5-15 ms; 国家 year:2020 78 ms, now 31-47 ms). Broad
+		// filters (lang, section, date ranges) measured no faster.
+		for _, f := range selective {
+			f.(query.BoostableQuery).SetBoost(0)
+			b.AddMust(f)
+		}
+		b.AddShould(boosts...)
+	} else {
+		other = append(selective, other...)
+	}
+	b.AddMustNot(nots...)
+	switch {
+	case len(other) == 0:
+	case len(other) == 1:
+		b.AddFilter(other[0])
+	default:
+		b.AddFilter(query.NewConjunctionQuery(other))
+	}
+	return b
 }
 
 // wordQuery matches an unquoted word: all its gse words on the text field,

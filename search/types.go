@@ -38,9 +38,17 @@ type Request struct {
 
 // Result is one page of hits.
 type Result struct {
-	Query  string
-	Total  uint64        // matching paragraphs (before collapsing)
-	Took   time.Duration // time spent searching
+	Query string
+	// Total counts the matching paragraphs (before collapsing): those
+	// matching the whole query, and when these are fewer than a page,
+	// those matching part of it (see Hit.Match).
+	Total uint64
+	// Complete counts the paragraphs matching the whole query.
+	Complete uint64
+	// Collapsed counts the matching paragraphs shown only inside another
+	// hit's Similar: the pages hold Total - Collapsed hits.
+	Collapsed uint64
+	Took      time.Duration // time spent searching
 	Hits   []Hit
 	Facets Facets
 }
@@ -59,6 +67,12 @@ type FacetCount struct {
 	Count int    `json:"count"`
 }
 
+// Values of Hit.Match.
+const (
+	MatchAll     = "all"     // the paragraph matches the whole query
+	MatchPartial = "partial" // it matches part of it; Hit.Missing says what not
+)
+
 // Hit is one matching paragraph.
 type Hit struct {
 	ID        string   `json:"id"`        // paragraph id, e.g. "2019-bishkek-declaration-p12"
@@ -74,6 +88,12 @@ type Hit struct {
 	Snippets  []string `json:"snippets"` // HTML: escaped text with <mark> around matches, at most 3
 	// Similar lists the ids of near-identical paragraphs collapsed into this hit.
 	Similar []string `json:"similar,omitempty"`
+	// Match is MatchAll or MatchPartial.
+	Match string `json:"match"`
+	// Missing lists, for a partial match, the words and phrases of the
+	// query that the paragraph lacks (question and function words are
+	// never required, so never missing).
+	Missing []string `json:"missing,omitempty"`
 }
 
 // DocumentInfo describes one document of the index.

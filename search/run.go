@@ -1,0 +1,228 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/scosearch/scosearch/index"
+)
+
+// Search runs one search, in stages: plan the query, fetch and rank the
+// best matches (full ones, then partial ones when the full ones do not
+// fill a page), collapse near-identical paragraphs, cut the page, count
+// facets. A query that cannot be parsed, or a Request that breaks a limit,
+// returns an error wrapping ErrBadQuery with a message fit for the user.
+func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	req, err := req.normalise()
+	if err != nil {
+		return nil, err
+	}
+	root, err := req.parse()
+	if err != nil {
+		return nil, err
+	}
+	g, err := e.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer e.mu.RUnlock()
+
+	key := cacheKey{gen: g.idx.Dir(), req: req}
+	if res, ok := e.cache.Get(key); ok {
+		return res.copy(time.Since(start)), nil
+	}
+	s := &run{e: e, g: g, req: req, plan: newPlan(root)}
+	s.withSections = len(g.docs) == 1 || req.Doc != "" || hasDocFilter(s.plan.full)
+	s.fkey = facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang, size: req.Size}
+	s.cachedFacets, s.haveFacets = e.facetCache.Get(s.fkey)
+	res, err := s.search(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.cache.Add(key, res)
+	return res.copy(time.Since(start)), nil
+}
+
+// run is one search in progress.
+type run struct {
+	e            *Engine
+	g            *generation
+	req          Request
+	plan         plan
+	withSections bool
+	fkey         facetKey
+	cachedFacets Facets
+	haveFacets   bool
+	facets       bsearch.FacetResults
+}
+
+func (s *run) search(ctx context.Context) (*Result, error) {
+	req, p := s.req, s.plan
+	// Full matches: the best rankWindow of them.
+	full, err := s.fetch(ctx, p.full, 0, rankWindow, true)
+	if err != nil {
+		return nil, err
+	}
+	list, listQuery := full, p.full
+	hits := make([]ranked, 0, len(full.Hits))
+	for _, dm := range full.Hits {
+		hits = append(hits, ranked{dm: dm})
+	}
+	complete := full.Total
+	total := full.Total
+	// No dead ends: fewer full matches than a page go on with partial
+	// ones; none at all, also with the parts of long words.
+	partialQuery := p.partial
+	if full.Total == 0 && p.fallback != nil {
+		partialQuery = p.fallback
+	}
+	if partialQuery != nil && full.Total < uint64(req.Size) {
+		part, err := s.fetch(ctx, partialQuery, 0, rankWindow+len(full.Hits), true)
+		if err != nil {
+			return nil, err
+		}
+		seen := make(map[string]bool, len(full.Hits))
+		for _, dm := range full.Hits {
+			seen[dm.ID] = true
+		}
+		for _, dm := range part.Hits {
+			if !seen[dm.ID] {
+				hits = append(hits, ranked{dm: dm, partial: true})
+			}
+		}
+		list, listQuery = part, partialQuery
+		total = max(part.Total, full.Total)
+	}
+	if req.Sort == SortDate {
+		// date order comes from bleve's sort; partial hits after full ones
+		slices.SortStableFunc(hits, func(a, b ranked) int {
+			switch {
+			case a.partial == b.partial:
+				return 0
+			case a.partial:
+				return 1
+			}
+			return -1
+		})
+		for i := range hits {
+			annotate(p, noWeights(p), &hits[i])
+		}
+	} else {
+		rankHits(p, weights(p, s.g.idx.Shards(), s.g.idx.Meta().Paragraphs), hits)
+	}
+
+	// Collapse near-identical paragraphs within the window.
+	groups := make([][]int, len(hits))
+	for i := range hits {
+		groups[i] = []int{i}
+	}
+	if !req.NoCollapse {
+		texts := make([]string, len(hits))
+		for i, h := range hits {
+			texts[i], _ = h.dm.Fields[index.FieldText].(string)
+		}
+		groups = collapseGroups(texts)
+	}
+	collapsed := uint64(len(hits) - len(groups))
+
+	res := &Result{Query: req.Query, Total: total, Complete: complete, Collapsed: collapsed, Hits: []Hit{}}
+	for _, grp := range groups[min(req.From, len(groups)):min(req.From+req.Size, len(groups))] {
+		h := newHit(hits[grp[0]])
+		for _, i := range grp[1:] {
+			h.Similar = append(h.Similar, hits[i].dm.ID)
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	// Beyond the window: bleve's order, uncollapsed.
+	if want := req.From + req.Size - len(groups); want > 0 && uint64(len(list.Hits)) < list.Total {
+		shown := len(res.Hits)
+		offset := len(list.Hits) + max(0, req.From-len(groups))
+		tail, err := s.fetch(ctx, listQuery, offset, req.Size-shown, false)
+		if err != nil {
+			return nil, err
+		}
+		partial := listQuery != p.full
+		for _, dm := range tail.Hits {
+			h := ranked{dm: dm, partial: partial}
+			annotate(p, noWeights(p), &h)
+			h.score = dm.Score
+			res.Hits = append(res.Hits, newHit(h))
+		}
+	}
+
+	if s.haveFacets {
+		res.Facets = s.cachedFacets
+	} else {
+		res.Facets = newFacets(s.facets, s.g)
+		s.e.facetCache.Add(s.fkey, res.Facets)
+	}
+	return res, nil
+}
+
+// fetch runs q on bleve for size hits from offset, with the stored fields
+// and match locations of each hit; with facets, it also counts the facets
+// (unless they are cached), kept for the Result.
+func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
+	br := bleve.NewSearchRequestOptions(q, size, offset, false)
+	br.Fields = hitFields
+	br.IncludeLocations = true
+	br.SortByCustom(sortOrder(s.req.Sort))
+	if facets && !s.haveFacets {
+		// One facet field: years follow from the documents' dates.
+		// Sections are counted only where they mean something: within
+		// one document.
+		br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(s.g.docs)+1))
+		if s.withSections {
+			br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
+		}
+	}
+	sr, err := s.e.alias.SearchInContext(ctx, br)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
+	}
+	if facets && !s.haveFacets {
+		s.facets = sr.Facets
+	}
+	return sr, nil
+}
+
+// cacheKey identifies a search: the same request on the same generation
+// has the same result.
+type cacheKey struct {
+	gen string
+	req Request
+}
+
+// facetKey identifies the set of paragraphs a search matches: what its
+// facets count. The page size decides whether partial matches are added.
+type facetKey struct {
+	gen, query, doc, year, section, lang string
+	size                                 int
+}
+
+// copy returns a deep copy of a cached Result with its own Took, so that
+// callers may change what they get without changing the cache.
+func (r *Result) copy(took time.Duration) *Result {
+	c := *r
+	c.Took = took
+	c.Hits = make([]Hit, len(r.Hits))
+	for i, h := range r.Hits {
+		h.Snippets = slices.Clone(h.Snippets)
+		h.Similar = slices.Clone(h.Similar)
+		h.Missing = slices.Clone(h.Missing)
+		c.Hits[i] = h
+	}
+	c.Facets = Facets{
+		Doc:     append([]FacetCount{}, r.Facets.Doc...),
+		Year:    append([]FacetCount{}, r.Facets.Year...),
+		Section: append([]FacetCount{}, r.Facets.Section...),
+	}
+	return &c
+}
