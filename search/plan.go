@@ -172,7 +172,6 @@ func unitRequirement(u zh.Unit, several bool) requirement {
 // partBoost weights the parts of a word below the word itself.
 const partBoost = 0.5
 
-
 // newForm returns the form of the folded text a.
 func newForm(a string) form {
 	f := form{exact: zh.ExactKey(a)}

@@ -49,8 +49,8 @@ type Result struct {
 	// hit's Similar: the pages hold Total - Collapsed hits.
 	Collapsed uint64
 	Took      time.Duration // time spent searching
-	Hits   []Hit
-	Facets Facets
+	Hits      []Hit
+	Facets    Facets
 }
 
 // Facets count matching paragraphs by document, year and section.
