@@ -175,9 +175,24 @@ func rankHits(p plan, idf []weight, hits []ranked) {
 			return b.tier - a.tier
 		case a.covered != b.covered:
 			return cmpFloat(b.covered, a.covered)
+		case a.score != b.score:
+			return cmpFloat(b.score, a.score)
 		}
-		return cmpFloat(b.score, a.score)
+		return compareOrder(a.dm, b.dm)
 	})
+}
+
+// compareOrder orders hits of equal rank by document and paragraph number,
+// the same in every shard layout.
+func compareOrder(a, b *bsearch.DocumentMatch) int {
+	da, _ := a.Fields[index.FieldDoc].(string)
+	db, _ := b.Fields[index.FieldDoc].(string)
+	if c := strings.Compare(da, db); c != 0 {
+		return c
+	}
+	na, _ := a.Fields[index.FieldN].(float64)
+	nb, _ := b.Fields[index.FieldN].(float64)
+	return cmpFloat(na, nb)
 }
 
 // annotate computes what the ranking needs of one hit, and what a partial

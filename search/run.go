@@ -40,7 +40,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	s := &run{e: e, g: g, req: req, plan: newPlan(root)}
 	s.withSections = len(g.docs) == 1 || req.Doc != "" || hasDocFilter(s.plan.full)
-	s.fkey = facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang, size: req.Size}
+	s.fkey = facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang}
 	s.cachedFacets, s.haveFacets = e.facetCache.Get(s.fkey)
 	res, err := s.search(ctx)
 	if err != nil {
@@ -49,6 +49,11 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 	e.cache.Add(key, res)
 	return res.copy(time.Since(start)), nil
 }
+
+// partialBelow: a query matched whole by fewer paragraphs than this (a
+// default page) goes on with partial matches. It does not depend on the
+// page size, so that every page size pages through the same list.
+const partialBelow = DefaultSize
 
 // run is one search in progress.
 type run struct {
@@ -78,27 +83,35 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	complete := full.Total
 	total := full.Total
 	// No dead ends: fewer full matches than a page go on with partial
-	// ones; none at all, also with the parts of long words.
-	partialQuery := p.partial
-	if full.Total == 0 && p.fallback != nil {
-		partialQuery = p.fallback
-	}
-	if partialQuery != nil && full.Total < uint64(req.Size) {
-		part, err := s.fetch(ctx, partialQuery, 0, rankWindow+len(full.Hits), true)
-		if err != nil {
-			return nil, err
-		}
-		seen := make(map[string]bool, len(full.Hits))
-		for _, dm := range full.Hits {
-			seen[dm.ID] = true
-		}
-		for _, dm := range part.Hits {
-			if !seen[dm.ID] {
-				hits = append(hits, ranked{dm: dm, partial: true})
+	// ones; if there are none, with the parts of long words.
+	if full.Total < partialBelow {
+		var part *bleve.SearchResult
+		var partQuery query.Query
+		for _, q := range []query.Query{p.partial, p.fallback} {
+			if q == nil {
+				continue
+			}
+			if part, err = s.fetch(ctx, q, 0, rankWindow+len(full.Hits), true); err != nil {
+				return nil, err
+			}
+			partQuery = q
+			if part.Total > full.Total {
+				break
 			}
 		}
-		list, listQuery = part, partialQuery
-		total = max(part.Total, full.Total)
+		if partQuery != nil {
+			seen := make(map[string]bool, len(full.Hits))
+			for _, dm := range full.Hits {
+				seen[dm.ID] = true
+			}
+			for _, dm := range part.Hits {
+				if !seen[dm.ID] {
+					hits = append(hits, ranked{dm: dm, partial: true})
+				}
+			}
+			list, listQuery = part, partQuery
+			total = max(part.Total, full.Total)
+		}
 	}
 	if req.Sort == SortDate {
 		// date order comes from bleve's sort; partial hits after full ones
@@ -201,10 +214,9 @@ type cacheKey struct {
 }
 
 // facetKey identifies the set of paragraphs a search matches: what its
-// facets count. The page size decides whether partial matches are added.
+// facets count.
 type facetKey struct {
 	gen, query, doc, year, section, lang string
-	size                                 int
 }
 
 // copy returns a deep copy of a cached Result with its own Took, so that
