@@ -26,7 +26,11 @@ var keywordField = map[string]string{
 func compile(n qnode) query.Query {
 	switch n := n.(type) {
 	case qterm:
-		variants := zh.Variants(n.text)
+		// A quoted phrase matches its own characters only: no synonyms.
+		variants := []string{n.text}
+		if !n.phrase {
+			variants = zh.Variants(n.text)
+		}
 		alts := make([]query.Query, 0, len(variants))
 		for _, v := range variants {
 			if n.phrase {
