@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 	if testIndex.dir != "" {
 		os.RemoveAll(testIndex.dir)
 	}
+	if scoIndex.dir != "" {
+		os.RemoveAll(scoIndex.dir)
+	}
 	os.Exit(code)
 }
 
@@ -92,6 +95,8 @@ type searchCase struct {
 	NoCollapse bool     `json:"no_collapse,omitempty"`
 	Section    string   `json:"section,omitempty"`
 	Note       string   `json:"note,omitempty"`
+	Corpus     string   `json:"corpus,omitempty"` // "" the bundled corpus, "sco" testdata/sco (TestJudgedSCO)
+	Kind       string   `json:"kind,omitempty"`   // question, topic, keyword or phrase
 }
 
 func loadSearchCases(t *testing.T) []searchCase {
@@ -130,6 +135,9 @@ func TestSearchesJSON(t *testing.T) {
 	var mrr, ndcg float64
 	scored := 0
 	for _, tc := range cases {
+		if tc.Corpus != "" {
+			continue // another corpus: TestJudgedSCO
+		}
 		t.Run(tc.Query, func(t *testing.T) {
 			res, err := e.Search(context.Background(), Request{Query: tc.Query, Size: MaxSize, NoCollapse: tc.NoCollapse, Section: tc.Section})
 			if err != nil {

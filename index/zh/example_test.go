@@ -20,6 +20,6 @@ func ExampleVariants() {
 	fmt.Println(zh.Variants("上合组织峰会"))
 	fmt.Println(zh.Variants("联大决议"))
 	// Output:
-	// [上合组织峰会 上海合作组织峰会]
+	// [上合组织峰会 上海合作组织峰会 sco峰会 шос峰会]
 	// [联大决议 联合国大会决议]
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/go-ego/gse"
 )
@@ -74,16 +75,31 @@ var segmenter = sync.OnceValues(func() (*gse.Segmenter, error) {
 const totalAdjustToken = "\ue000\ue001\ue002\ue003"
 
 // userEntries returns the SCO user dictionary and the synonym members
-// (words too: Variants replaces whole words only), folded.
+// (words too: Variants replaces whole words only), folded. A member with
+// punctuation (恐怖主义、分裂主义和极端主义) is a phrase, not a word: it is
+// left out, so that gse keeps segmenting the text into its words.
 func userEntries() ([]userEntry, error) {
 	entries, err := parseUserDict(userDict)
 	if err != nil {
 		return nil, fmt.Errorf("zh: user dictionary dict/sco.txt: %w", err)
 	}
 	for _, m := range synonyms().members {
+		if !isWord(m) {
+			continue
+		}
 		entries = append(entries, userEntry{word: m, freq: defaultUserFreq, pos: "nz", onlyNew: true})
 	}
 	return entries, nil
+}
+
+// isWord reports whether s holds only letters, digits and marks.
+func isWord(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 type userEntry struct {
