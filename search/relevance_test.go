@@ -15,8 +15,8 @@ import (
 	"github.com/scosearch/scosearch/index/zh"
 )
 
-// allHits returns every hit of q (up to MaxSize), uncollapsed.
-func allHits(t *testing.T, e *Engine, q string) *Result {
+// everyHit returns every hit of q (up to MaxSize), uncollapsed.
+func everyHit(t *testing.T, e *Engine, q string) *Result {
 	t.Helper()
 	res, err := e.Search(context.Background(), Request{Query: q, Size: MaxSize, NoCollapse: true})
 	if err != nil {
@@ -45,7 +45,7 @@ func TestExactPhrases(t *testing.T) {
 	} {
 		t.Run(tc.q, func(t *testing.T) {
 			phrase := strings.Trim(tc.q, `"`)
-			res := allHits(t, e, tc.q)
+			res := everyHit(t, e, tc.q)
 			if diff := cmp.Diff(scan(texts, phrase), sorted(hitIDs(res.Hits))); diff != "" {
 				t.Errorf("(-scan +engine):\n%s", diff)
 			}
@@ -73,7 +73,7 @@ func TestExactPhrases(t *testing.T) {
 		})
 	}
 	// Unquoted, the synonyms count: 上海合作组织 finds the 上合组织 paragraphs.
-	if q, p := allHits(t, e, "上海合作组织"), allHits(t, e, `"上海合作组织"`); q.Complete <= p.Complete {
+	if q, p := everyHit(t, e, "上海合作组织"), everyHit(t, e, `"上海合作组织"`); q.Complete <= p.Complete {
 		t.Errorf("unquoted 上海合作组织 finds %d paragraphs, quoted %d: want more unquoted", q.Complete, p.Complete)
 	}
 }
@@ -84,7 +84,7 @@ func TestSynonymsInsideWords(t *testing.T) {
 	e := openTestEngine(t)
 	texts := corpusTexts(t, e)
 	for _, q := range []string{"上合组织宪章", "上海合作组织宪章"} {
-		res := allHits(t, e, q)
+		res := everyHit(t, e, q)
 		var full []string
 		for _, h := range res.Hits {
 			if h.Match == MatchAll {
@@ -208,7 +208,7 @@ func TestPartialOrder(t *testing.T) {
 func TestNoWordOccurs(t *testing.T) {
 	e := openTestEngine(t)
 	for _, q := range []string{"量子计算机", "什么", `"上合组织和平"`, "沙漠骆驼怎么养"} {
-		res := allHits(t, e, q)
+		res := everyHit(t, e, q)
 		if res.Total != 0 || len(res.Hits) != 0 {
 			t.Errorf("%s: %d hits (%v), want none", q, res.Total, hitIDs(res.Hits))
 		}
@@ -220,7 +220,7 @@ func TestNoWordOccurs(t *testing.T) {
 func TestRankingContiguousFirst(t *testing.T) {
 	e := openTestEngine(t)
 	for _, q := range []string{"信息安全", "禁毒合作", "地区安全", "国际合作"} {
-		res := allHits(t, e, q)
+		res := everyHit(t, e, q)
 		seenApart := ""
 		for _, h := range res.Hits {
 			if h.Match != MatchAll {
@@ -260,7 +260,7 @@ func TestRankingLengthAndTitle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	res := allHits(t, e, "数字经济")
+	res := everyHit(t, e, "数字经济")
 	if len(res.Hits) < 4 {
 		t.Fatalf("hits %v", hitIDs(res.Hits))
 	}
@@ -287,7 +287,7 @@ func TestRankingShards(t *testing.T) {
 	}
 	defer three.Close()
 	for _, q := range []string{"合作", "上合组织", "禁毒 阿富汗", "联合国安理会改革", "上合组织怎么看阿富汗问题", `"成员国"`, "安全 OR 稳定", "经济 -贸易"} {
-		a, b := allHits(t, one, q), allHits(t, three, q)
+		a, b := everyHit(t, one, q), everyHit(t, three, q)
 		if diff := cmp.Diff(hitIDs(a.Hits), hitIDs(b.Hits)); diff != "" {
 			t.Errorf("%s: 1 shard vs 3 shards (-1 +3):\n%s", q, diff)
 		}
