@@ -603,6 +603,18 @@ func TestJudgedSCO(t *testing.T) {
 		t.Logf("%-8s %3d queries: MRR@10 %.3f, nDCG@10 %.3f, success@1 %.3f, zero results %.3f",
 			k, s.n, s.mrr/n, s.ndcg/n, float64(s.first)/n, float64(s.zero)/n)
 	}
+	// Goals of the relevance work (issue 11): no judged query whose words
+	// occur in the corpus dead-ends, and questions rank nearly as well as
+	// keywords. Floors a little under the measured values, so that a
+	// regression fails.
+	if all := byKind["all"]; all != nil && all.zero > 0 {
+		t.Errorf("%d judged queries return nothing; want none", all.zero)
+	}
+	for kind, floor := range map[string]float64{"all": 0.9, "question": 0.8, "topic": 0.9, "keyword": 0.9, "phrase": 0.9} {
+		if s := byKind[kind]; s != nil && s.mrr/float64(s.n) < floor {
+			t.Errorf("%s queries: MRR@10 %.3f, want at least %.2f", kind, s.mrr/float64(s.n), floor)
+		}
+	}
 }
 
 // TestMultiDocTexts: the index holds the paragraphs the corpus reader
