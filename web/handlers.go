@@ -38,6 +38,8 @@ type searchPage struct {
 	Error     string // the query could not be run: why
 
 	Total                 uint64
+	Complete              uint64 // paragraphs holding the whole query
+	PartialCount          uint64 // paragraphs holding part of it
 	TookMS                string
 	From, To              int // 1-based range of the hits shown
 	Hits                  []hitView
@@ -50,15 +52,19 @@ type searchPage struct {
 }
 
 type hitView struct {
-	URL       string
-	Title     string
-	Date      string // Chinese date, "2019年6月14日"
-	Place     string
-	Section   string
-	Paragraph int
-	Snippets  []template.HTML
-	Text      string // shown (escaped) when there is no snippet
-	Similar   []similarLink
+	// Partial: the paragraph holds part of the query; Missing says what
+	// not (shown struck through). PartialStart marks the first such hit.
+	Partial, PartialStart bool
+	Missing               []string
+	URL                   string
+	Title                 string
+	Date                  string // Chinese date, "2019年6月14日"
+	Place                 string
+	Section               string
+	Paragraph             int
+	Snippets              []template.HTML
+	Text                  string // shown (escaped) when there is no snippet
+	Similar               []similarLink
 }
 
 type similarLink struct {
@@ -125,12 +131,14 @@ func (s *Server) renderSearchError(w http.ResponseWriter, r *http.Request, p par
 func (s *Server) searchView(p params, res *search.Result) searchPage {
 	size := s.opts.PageSize
 	v := searchPage{
-		Title:      p.Q + " - 上合组织文件检索",
-		Q:          p.Q,
-		Params:     p,
-		Total:      res.Total,
-		TookMS:     formatMillis(res.Took),
-		SortByDate: p.Sort == search.SortDate,
+		Title:        p.Q + " - 上合组织文件检索",
+		Q:            p.Q,
+		Params:       p,
+		Total:        res.Total,
+		Complete:     res.Complete,
+		PartialCount: res.Total - min(res.Complete, res.Total),
+		TookMS:       formatMillis(res.Took),
+		SortByDate:   p.Sort == search.SortDate,
 	}
 	if p.Q == "" {
 		v.Title = "上合组织文件检索"
@@ -140,7 +148,9 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 		v.To = v.From + len(res.Hits) - 1
 	}
 	for _, h := range res.Hits {
-		v.Hits = append(v.Hits, newHitView(h, p.Q))
+		hv := newHitView(h, p.Q)
+		hv.PartialStart = hv.Partial && (len(v.Hits) == 0 && v.From <= int(res.Complete)+1 || len(v.Hits) > 0 && !v.Hits[len(v.Hits)-1].Partial)
+		v.Hits = append(v.Hits, hv)
 	}
 
 	// Sort switch: changing the order starts again at page 1.
@@ -202,7 +212,9 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 	}
 
 	// Paging.
-	pageCount := int((res.Total + uint64(size) - 1) / uint64(size))
+	// Near-identical paragraphs collapsed into others take no place.
+	shown := res.Total - min(res.Collapsed, res.Total)
+	pageCount := int((shown + uint64(size) - 1) / uint64(size))
 	pageCount = min(pageCount, maxPage)
 	if pageCount > 1 {
 		for n := max(1, p.Page-4); n <= min(pageCount, p.Page+4); n++ {
@@ -244,6 +256,8 @@ func newHitView(h search.Hit, q string) hitView {
 		Place:     h.Place,
 		Section:   h.Section,
 		Paragraph: h.Paragraph,
+		Partial:   h.Match == search.MatchPartial,
+		Missing:   h.Missing,
 	}
 	if hv.Title == "" {
 		hv.Title = h.Doc

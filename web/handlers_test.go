@@ -45,6 +45,22 @@ func TestPages(t *testing.T) {
 			unwant: []string{" autofocus>", `rel="next"`},
 		},
 		{
+			name: "partial matches", path: "/search?q=" + qs("联合国安理会改革"), status: 200,
+			want: []string{
+				"没有段落包含全部检索词；<strong>", "个段落包含部分检索词",
+				`<li class="hit partial">`, "以下段落只包含部分检索词",
+				"缺少：<s>改革</s>", "<mark>联合国安理会</mark>",
+			},
+			unwant: []string{`<li class="hit">`, "<s>联合国安理会</s>"},
+		},
+		{
+			name: "full then partial matches", path: "/search?q=" + qs("上合组织怎么看阿富汗问题"), status: 200,
+			want: []string{
+				"<strong>1</strong> 个段落包含全部检索词，另有", `<li class="hit">`, `<li class="hit partial">`, "以下段落只包含部分检索词",
+			},
+			unwant: []string{"<s>怎么</s>", "<s>看</s>"},
+		},
+		{
 			name: "no results", path: "/search?q=" + qs("企鹅"), status: 200,
 			want:   []string{"没有找到与「企鹅」相符的段落", `value="企鹅"`},
 			unwant: []string{`class="hit"`, "<mark>"},
@@ -234,7 +250,7 @@ func TestAPI(t *testing.T) {
 		{
 			name: "search", path: "/api/search?q=" + qs("阿富汗"), status: 200,
 			check: func(t *testing.T, body map[string]any) {
-				if diff := cmp.Diff([]string{"facets", "hits", "took_ms", "total"}, keys(body)); diff != "" {
+				if diff := cmp.Diff([]string{"collapsed", "complete", "facets", "hits", "took_ms", "total"}, keys(body)); diff != "" {
 					t.Errorf("top-level keys (-want +got):\n%s", diff)
 				}
 				if body["total"] != 2.0 {
