@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/scosearch/scosearch/index/zh"
 )
 
 // Snippet sizes, in characters (runes).
@@ -20,6 +22,12 @@ const (
 )
 
 const ellipsis = "…"
+
+// Where a fragment prefers to start: after a sentence, else after a clause.
+const (
+	sentenceStops = "。；！？!?;\n"
+	clauseStops   = "，,、：:"
+)
 
 // span is a match in a text, as byte offsets [start, end).
 type span struct{ start, end int }
@@ -98,13 +106,25 @@ func snippets(text string, spans []span) []string {
 	}
 	byteAt = append(byteAt, len(text))
 	runeAt := func(b int) int { return sort.SearchInts(byteAt, b) }
+	// inWord[i]: rune i is inside a gse word, not at its start, so a
+	// fragment must not begin or end there (…话和 for 对话和).
+	inWord := make([]bool, n+1)
+	for _, w := range zh.WordSpans(text) {
+		for i := runeAt(w[0]) + 1; i < runeAt(w[1]) && i <= n; i++ {
+			inWord[i] = true
+		}
+	}
 	type rspan struct{ s, e int }
 	rs := make([]rspan, len(spans))
 	for i, s := range spans {
 		rs[i] = rspan{runeAt(s.start), runeAt(s.end)}
 	}
 	if len(rs) == 0 {
-		return []string{markHTML(text, nil, 0, byteAt[snippetSize]) + ellipsis}
+		end := snippetSize
+		for end < n && inWord[end] {
+			end++
+		}
+		return []string{markHTML(text, nil, 0, byteAt[end]) + ellipsis}
 	}
 
 	type window struct{ s, e int }
@@ -112,17 +132,30 @@ func snippets(text string, spans []span) []string {
 	// before rune s, never cutting a span.
 	fit := func(s int) window {
 		w := window{max(0, s-snippetLead), 0}
-		// start after a sentence break shortly before the match, if any
-		for i := s - 1; i > w.s; i-- {
-			r, _ := utf8.DecodeRuneInString(text[byteAt[i]:])
-			if strings.ContainsRune("。；！？\n", r) {
-				w.s = i + 1
-				break
+		// start after a sentence break shortly before the match, else
+		// after a clause break, else at a word boundary
+		breakAfter := func(stops string) bool {
+			for i := s - 1; i > w.s; i-- {
+				r, _ := utf8.DecodeRuneInString(text[byteAt[i]:])
+				if strings.ContainsRune(stops, r) {
+					w.s = i + 1
+					return true
+				}
 			}
+			return false
+		}
+		if !breakAfter(sentenceStops) {
+			breakAfter(clauseStops)
 		}
 		w.e = min(n, w.s+snippetSize)
 		if w.e == n {
 			w.s = max(0, n-snippetSize)
+		}
+		for w.s > 0 && inWord[w.s] {
+			w.s--
+		}
+		for w.e < n && inWord[w.e] {
+			w.e++
 		}
 		for _, x := range rs {
 			if x.s < w.s && x.e > w.s {

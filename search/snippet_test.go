@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/scosearch/scosearch/index/zh"
 )
 
 // spansOf returns the byte spans of every occurrence of each needle in text.
@@ -184,5 +186,52 @@ func TestCollapseGroups(t *testing.T) {
 	want := [][]int{{0, 2}, {1, 4}, {3}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("collapseGroups (-want +got):\n%s", diff)
+	}
+}
+
+// TestSnippetWordBoundaries: fragments start and end at word or clause
+// boundaries, never inside a gse word (…话和 for 对话和, …续安全 for
+// 可持续安全), over every long paragraph of the bundled corpus and matches
+// drawn at every tenth character.
+func TestSnippetWordBoundaries(t *testing.T) {
+	e := openTestEngine(t)
+	texts := corpusTexts(t, e)
+	checked := 0
+	for id, text := range texts {
+		words := zh.WordSpans(text)
+		inside := func(b int) bool {
+			for _, w := range words {
+				if w[0] < b && b < w[1] {
+					return true
+				}
+			}
+			return false
+		}
+		var spans []span
+		for i := range text {
+			if i%30 == 0 && i+6 < len(text) && utf8.RuneStart(text[i]) && utf8.RuneStart(text[i+6]) {
+				spans = append(spans, span{i, i + 6})
+			}
+		}
+		draws := [][]span{nil}
+		if len(spans) > 0 {
+			draws = append(draws, spans, spans[len(spans)/2:], spans[len(spans)-1:])
+		}
+		for _, sp := range draws {
+			for _, sn := range snippets(text, sp) {
+				frag := plain(strings.TrimSuffix(strings.TrimPrefix(sn, ellipsis), ellipsis))
+				at := strings.Index(text, frag)
+				if at < 0 {
+					t.Fatalf("%s: fragment %q not in the text", id, frag)
+				}
+				if inside(at) || inside(at+len(frag)) {
+					t.Errorf("%s: fragment cut inside a word: %q", id, sn)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d fragments checked", checked)
 	}
 }

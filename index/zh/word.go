@@ -133,3 +133,19 @@ func tokenType(term []byte) analysis.TokenType {
 	}
 	return analysis.Numeric
 }
+
+// WordSpans returns the byte spans [start, end) in text of its gse words,
+// as the index's word field has them (without sub-words; punctuation and
+// spaces are in no span), in order. Snippets cut text only outside them.
+func WordSpans(text string) [][2]int {
+	seg, err := segmenter()
+	if err != nil {
+		return nil
+	}
+	toks := (&wordTokenizer{seg: seg}).Tokenize([]byte(text))
+	out := make([][2]int, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, [2]int{t.Start, t.End})
+	}
+	return out
+}
