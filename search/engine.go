@@ -223,17 +223,17 @@ func (r Request) normalise() (Request, error) {
 	case r.Size == 0:
 		r.Size = DefaultSize
 	case r.Size < 0 || r.Size > MaxSize:
-		return r, badQuery("size %d: want 1 to %d hits per page", r.Size, MaxSize)
+		return r, badQuery(CodeBadSize, 0, strconv.Itoa(r.Size), "size %d: want 1 to %d hits per page", r.Size, MaxSize)
 	}
 	if r.From < 0 || r.From > MaxFrom {
-		return r, badQuery("from %d: want 0 to %d", r.From, MaxFrom)
+		return r, badQuery(CodeBadFrom, 0, strconv.Itoa(r.From), "from %d: want 0 to %d", r.From, MaxFrom)
 	}
 	switch r.Sort {
 	case "":
 		r.Sort = SortRelevance
 	case SortRelevance, SortDate:
 	default:
-		return r, badQuery("sort %q: want %q or %q", r.Sort, SortRelevance, SortDate)
+		return r, badQuery(CodeBadSort, 0, r.Sort, "sort %q: want %q or %q", r.Sort, SortRelevance, SortDate)
 	}
 	return r, nil
 }

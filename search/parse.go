@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -87,9 +88,10 @@ func (o qor) String() string {
 	return "OR(" + strings.Join(parts, " ") + ")"
 }
 
-// badQuery returns an error wrapping ErrBadQuery with a message for the user.
-func badQuery(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrBadQuery, fmt.Sprintf(format, args...))
+// badQuery returns a *QueryError: code, the 1-based character at which
+// the problem is (0: none), the text it concerns, and an English message.
+func badQuery(code string, at int, arg, format string, args ...any) error {
+	return &QueryError{Code: code, At: at, Arg: arg, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Lexical tokens.
@@ -146,7 +148,7 @@ func lex(q string) ([]token, error) {
 				return string(orig[i+1 : j]), j + 1, nil
 			}
 		}
-		return "", 0, badQuery("unbalanced quote: the %c at character %d is never closed", rs[i], i+1)
+		return "", 0, badQuery(CodeUnbalancedQuote, i+1, string(rs[i]), "unbalanced quote: the %c at character %d is never closed", rs[i], i+1)
 	}
 	isQuote := func(r rune) bool { return r == '"' || r == '“' }
 	i := 0
@@ -259,20 +261,20 @@ type parser struct {
 // ErrBadQuery.
 func parseQuery(q string) (qand, error) {
 	if utf8.RuneCountInString(q) > MaxQueryRunes {
-		return qand{}, badQuery("query too long: %d characters, at most %d", utf8.RuneCountInString(q), MaxQueryRunes)
+		return qand{}, badQuery(CodeTooLong, 0, strconv.Itoa(MaxQueryRunes), "query too long: %d characters, at most %d", utf8.RuneCountInString(q), MaxQueryRunes)
 	}
 	if !utf8.ValidString(q) {
-		return qand{}, badQuery("query is not valid UTF-8")
+		return qand{}, badQuery(CodeInvalidUTF8, 0, "", "query is not valid UTF-8")
 	}
 	if strings.TrimFunc(q, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }) == "" {
-		return qand{}, badQuery("empty query")
+		return qand{}, badQuery(CodeEmpty, 0, "", "empty query")
 	}
 	toks, err := lex(q)
 	if err != nil {
 		return qand{}, err
 	}
 	if len(toks) == 0 {
-		return qand{}, badQuery("empty query: nothing to search for")
+		return qand{}, badQuery(CodeEmpty, 0, "", "empty query: nothing to search for")
 	}
 	p := &parser{toks: toks}
 	root, err := p.parseAnd(0)
@@ -280,16 +282,16 @@ func parseQuery(q string) (qand, error) {
 		return qand{}, err
 	}
 	if p.i < len(p.toks) { // a stray ')'
-		return qand{}, badQuery("unbalanced parenthesis: the ) at character %d has no (", p.toks[p.i].pos+1)
+		return qand{}, badQuery(CodeUnbalancedParen, p.toks[p.i].pos+1, ")", "unbalanced parenthesis: the ) at character %d has no (", p.toks[p.i].pos+1)
 	}
 	if len(root.must) == 0 {
 		if p.dropped && len(root.not) == 0 {
-			return qand{}, badQuery("%q has no letters or digits to search for", q)
+			return qand{}, badQuery(CodeNoLetters, 0, q, "%q has no letters or digits to search for", q)
 		}
 		if len(root.not) > 0 {
-			return qand{}, badQuery("nothing to search for: the query only excludes (-); add a word to look for")
+			return qand{}, badQuery(CodeOnlyExcludes, 0, "", "nothing to search for: the query only excludes (-); add a word to look for")
 		}
-		return qand{}, badQuery("empty query: nothing to search for")
+		return qand{}, badQuery(CodeEmpty, 0, "", "empty query: nothing to search for")
 	}
 	return root, nil
 }
@@ -310,7 +312,7 @@ func (p *parser) parseAnd(depth int) (qand, error) {
 			return and, nil
 		}
 		if t.kind == tokOR {
-			return and, badQuery("OR at character %d has nothing on its left", t.pos+1)
+			return and, badQuery(CodeORLeft, t.pos+1, "OR", "OR at character %d has nothing on its left", t.pos+1)
 		}
 		neg, n, err := p.parseSigned(depth)
 		if err != nil {
@@ -328,14 +330,14 @@ func (p *parser) parseAnd(depth int) (qand, error) {
 			p.i++
 			t2, ok := p.peek()
 			if !ok || t2.kind == tokRParen || t2.kind == tokOR {
-				return and, badQuery("OR at character %d has nothing on its right", t.pos+1)
+				return and, badQuery(CodeORRight, t.pos+1, "OR", "OR at character %d has nothing on its right", t.pos+1)
 			}
 			neg2, n2, err := p.parseSigned(depth)
 			if err != nil {
 				return and, err
 			}
 			if neg || neg2 {
-				return and, badQuery("- cannot be used inside OR (at character %d); write -(a OR b) to exclude both", t.pos+1)
+				return and, badQuery(CodeNotInOR, t.pos+1, "-", "- cannot be used inside OR (at character %d); write -(a OR b) to exclude both", t.pos+1)
 			}
 			if n2 != nil {
 				alts = append(alts, n2)
@@ -369,7 +371,7 @@ func (p *parser) parseSigned(depth int) (neg bool, n qnode, err error) {
 		p.i++
 	}
 	if t2, ok := p.peek(); !ok || t2.kind == tokOR || t2.kind == tokRParen || t2.kind == tokPlus || t2.kind == tokMinus {
-		return false, nil, badQuery("%s at character %d is not followed by a word", map[bool]string{true: "-", false: "+"}[neg], t.pos+1)
+		return false, nil, badQuery(CodeSignAlone, t.pos+1, map[bool]string{true: "-", false: "+"}[neg], "%s at character %d is not followed by a word", map[bool]string{true: "-", false: "+"}[neg], t.pos+1)
 	}
 	n, err = p.parsePrimary(depth)
 	return neg, n, err
@@ -382,7 +384,7 @@ func (p *parser) parsePrimary(depth int) (qnode, error) {
 	switch t.kind {
 	case tokLParen:
 		if depth+1 > MaxDepth {
-			return nil, badQuery("parentheses nested too deeply: at most %d levels", MaxDepth)
+			return nil, badQuery(CodeTooDeep, t.pos+1, strconv.Itoa(MaxDepth), "parentheses nested too deeply: at most %d levels", MaxDepth)
 		}
 		inner, err := p.parseAnd(depth + 1)
 		if err != nil {
@@ -390,11 +392,11 @@ func (p *parser) parsePrimary(depth int) (qnode, error) {
 		}
 		closing, ok := p.peek()
 		if !ok || closing.kind != tokRParen {
-			return nil, badQuery("unbalanced parenthesis: the ( at character %d is never closed", t.pos+1)
+			return nil, badQuery(CodeUnbalancedParen, t.pos+1, "(", "unbalanced parenthesis: the ( at character %d is never closed", t.pos+1)
 		}
 		p.i++
 		if len(inner.must) == 0 && len(inner.not) == 0 {
-			return nil, badQuery("empty parentheses at character %d", t.pos+1)
+			return nil, badQuery(CodeEmptyParens, t.pos+1, "()", "empty parentheses at character %d", t.pos+1)
 		}
 		if len(inner.must) == 1 && len(inner.not) == 0 {
 			return inner.must[0], nil
@@ -403,20 +405,20 @@ func (p *parser) parsePrimary(depth int) (qnode, error) {
 	case tokWord, tokPhrase:
 		p.terms++
 		if p.terms > MaxTerms {
-			return nil, badQuery("too many terms: at most %d words, phrases and filters", MaxTerms)
+			return nil, badQuery(CodeTooManyTerms, t.pos+1, strconv.Itoa(MaxTerms), "too many terms: at most %d words, phrases and filters", MaxTerms)
 		}
 		if t.field != "" {
 			return parseFilter(t.field, t.text)
 		}
 		if strings.ContainsRune(t.text, '*') {
-			return nil, badQuery("wildcards (*) are not supported: %q; every word already matches inside longer words", t.text)
+			return nil, badQuery(CodeWildcard, t.pos+1, t.text, "wildcards (*) are not supported: %q; every word already matches inside longer words", t.text)
 		}
 		if zh.Key(t.text) == "" {
 			if t.kind == tokPhrase && strings.TrimSpace(t.text) == "" {
-				return nil, badQuery("empty phrase \"\" at character %d", t.pos+1)
+				return nil, badQuery(CodeEmptyPhrase, t.pos+1, `""`, "empty phrase \"\" at character %d", t.pos+1)
 			}
 			if t.kind == tokPhrase {
-				return nil, badQuery("%q has no letters or digits to search for", t.text)
+				return nil, badQuery(CodeNoLetters, t.pos+1, t.text, "%q has no letters or digits to search for", t.text)
 			}
 			p.terms--
 			p.dropped = true
@@ -424,7 +426,7 @@ func (p *parser) parsePrimary(depth int) (qnode, error) {
 		}
 		return qterm{text: t.text, phrase: t.kind == tokPhrase}, nil
 	default:
-		return nil, badQuery("unexpected %s at character %d", t.kindName(), t.pos+1)
+		return nil, badQuery(CodeUnexpected, t.pos+1, t.kindName(), "unexpected %s at character %d", t.kindName(), t.pos+1)
 	}
 }
 
@@ -449,11 +451,11 @@ func parseFilter(field, value string) (qnode, error) {
 		known = known || f == field
 	}
 	if !known {
-		return nil, badQuery("unknown field %q: use one of %s", field, strings.Join(filterFields, ", "))
+		return nil, badQuery(CodeUnknownField, 0, field, "unknown field %q: use one of %s", field, strings.Join(filterFields, ", "))
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return nil, badQuery("%s: needs a value", field)
+		return nil, badQuery(CodeMissingValue, 0, field, "%s: needs a value", field)
 	}
 	switch field {
 	case "lang":
@@ -469,7 +471,7 @@ func parseFilter(field, value string) (qnode, error) {
 func parseDateFilter(field, value string) (qnode, error) {
 	if field == "year" && !strings.Contains(value, "..") {
 		if _, err := parseDate(field, value); err != nil || len(value) != 4 {
-			return nil, badQuery("bad year %q: want four digits, e.g. year:2019", value)
+			return nil, badQuery(CodeBadYear, 0, value, "bad year %q: want four digits, e.g. year:2019", value)
 		}
 		return qfilter{field: field, value: value}, nil
 	}
@@ -478,10 +480,10 @@ func parseDateFilter(field, value string) (qnode, error) {
 		hi = lo
 	}
 	if strings.Contains(hi, "..") {
-		return nil, badQuery("bad %s range %q: want A..B", field, value)
+		return nil, badQuery(CodeBadRange, 0, value, "bad %s range %q: want A..B", field, value)
 	}
 	if lo == "" && hi == "" {
-		return nil, badQuery("bad %s range %q: give at least one end", field, value)
+		return nil, badQuery(CodeBadRange, 0, value, "bad %s range %q: give at least one end", field, value)
 	}
 	f := qfilter{field: field, value: value, ranged: true}
 	if lo != "" {
@@ -503,7 +505,7 @@ func parseDateFilter(field, value string) (qnode, error) {
 		}
 	}
 	if f.lo != "" && f.hi != "" && f.lo > f.hi {
-		return nil, badQuery("bad %s range %q: the start is after the end", field, value)
+		return nil, badQuery(CodeBadRange, 0, value, "bad %s range %q: the start is after the end", field, value)
 	}
 	return f, nil
 }
@@ -521,7 +523,7 @@ func parseDate(field, s string) (time.Time, error) {
 		}
 	}
 	if field == "year" {
-		return time.Time{}, badQuery("bad year %q: want four digits, e.g. year:2019", s)
+		return time.Time{}, badQuery(CodeBadYear, 0, s, "bad year %q: want four digits, e.g. year:2019", s)
 	}
-	return time.Time{}, badQuery("bad date %q: want YYYY-MM-DD, YYYY-MM or YYYY, e.g. date:2019-01-01..2019-12-31", s)
+	return time.Time{}, badQuery(CodeBadDate, 0, s, "bad date %q: want YYYY-MM-DD, YYYY-MM or YYYY, e.g. date:2019-01-01..2019-12-31", s)
 }

@@ -14,11 +14,16 @@ import (
 type userError struct {
 	status int
 	msg    string
+	code   string // stable, for programs: "bad_parameter"
+	zh     string // the message on a Chinese page, if not msg
 }
 
 func (e *userError) Error() string { return e.msg }
 
-func badRequest(msg string) error { return &userError{status: http.StatusBadRequest, msg: msg} }
+// badParameter is a bad request parameter, with its Chinese message.
+func badParameter(msg, zh string) error {
+	return &userError{status: http.StatusBadRequest, msg: msg, code: "bad_parameter", zh: zh}
+}
 
 var (
 	errNotFound = &userError{status: http.StatusNotFound, msg: "not found"}
@@ -77,10 +82,29 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}
 	if wantsJSON(r) {
-		writeJSON(w, status, map[string]string{"error": msg})
+		writeJSON(w, status, errorBody(err, msg))
 		return
 	}
-	s.renderError(w, r, status, msg)
+	s.renderError(w, r, status, chineseMessage(err, msg))
+}
+
+// errorBody is the JSON of an error: {"error": msg}, and for a user's
+// mistake its stable "code" (and "at", the 1-based character of the query
+// where it is) so that programs need not parse the message.
+func errorBody(err error, msg string) map[string]any {
+	body := map[string]any{"error": msg}
+	var qe *search.QueryError
+	var ue *userError
+	switch {
+	case errors.As(err, &qe):
+		body["code"] = qe.Code
+		if qe.At > 0 {
+			body["at"] = qe.At
+		}
+	case errors.As(err, &ue) && ue.code != "":
+		body["code"] = ue.code
+	}
+	return body
 }
 
 func wantsJSON(r *http.Request) bool {

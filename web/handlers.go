@@ -124,7 +124,7 @@ func (s *Server) renderSearchError(w http.ResponseWriter, r *http.Request, p par
 		return err
 	}
 	return s.render(w, r, status, tmplSearch, searchPage{
-		Title: "查询有误 - 上合组织文件检索", Q: p.Q, Params: p, Error: msg,
+		Title: "查询有误 - 上合组织文件检索", Q: p.Q, Params: p, Error: chineseMessage(err, msg),
 	})
 }
 

@@ -75,19 +75,20 @@ func TestPages(t *testing.T) {
 		},
 		{
 			name: "bad query", path: "/search?q=" + qs(`"上海合作`), status: 400,
-			want: []string{"查询有误", "unbalanced quote", `value="&#34;上海合作"`, "检索语法"},
+			want:   []string{"查询有误", "引号不成对：这个 &#34; 没有对应的结束引号。（第 1 个字符处）", `value="&#34;上海合作"`, "检索语法"},
+			unwant: []string{"unbalanced quote"},
 		},
 		{
 			name: "bad page", path: "/search?q=x&page=abc", status: 400,
-			want: []string{"查询有误", "parameter page must be a whole number from 1 to 100"},
+			want: []string{"查询有误", "参数 page 应为 1 到 100 之间的整数。"},
 		},
 		{
 			name: "bad sort", path: "/search?q=x&sort=title", status: 400,
-			want: []string{"parameter sort must be"},
+			want: []string{"排序方式只能是相关度（relevance）或日期（date）。"},
 		},
 		{
 			name: "query too long", path: "/search?q=" + long, status: 400,
-			want: []string{"query too long: 1001 characters, at most 1000"},
+			want: []string{"检索式过长：1001 个字符，最多 1000 个。"},
 		},
 		{
 			name: "facet links add a filter", path: "/search?q=" + qs("阿富汗"), status: 200,
@@ -305,7 +306,8 @@ func TestAPI(t *testing.T) {
 			},
 		},
 		{name: "bad collapse", path: "/api/search?q=x&collapse=maybe", status: 400, check: wantError("parameter collapse must be true or false")},
-		{name: "bad query", path: "/api/search?q=" + qs(`"上海合作`), status: 400, check: wantError("unbalanced quote")},
+		{name: "bad query", path: "/api/search?q=" + qs(`"上海合作`), status: 400, check: wantCode("unbalanced quote", "unbalanced_quote", 1)},
+		{name: "unknown field", path: "/api/search?q=" + qs(`阿富汗 foo:1`), status: 400, check: wantCode("unknown field", "unknown_field", 0)},
 		{name: "empty query", path: "/api/search?q=", status: 400, check: wantError("empty query")},
 		{name: "bad size", path: "/api/search?q=x&size=ten", status: 400, check: wantError("parameter size must be a whole number")},
 		{name: "size over the limit", path: "/api/search?q=x&size=100000", status: 400, check: wantError("bad query")},
@@ -370,13 +372,33 @@ func TestAPI(t *testing.T) {
 	}
 }
 
-// wantError checks an {"error": "..."} body holding part.
+// wantError checks an {"error": "...", "code": ..., "at": ...} body whose
+// error holds part.
 func wantError(part string) func(t *testing.T, body map[string]any) {
 	return func(t *testing.T, body map[string]any) {
 		t.Helper()
 		msg, _ := body["error"].(string)
-		if len(body) != 1 || !strings.Contains(msg, part) {
-			t.Errorf("body = %v, want only an error containing %q", body, part)
+		if !strings.Contains(msg, part) {
+			t.Errorf("body = %v, want an error containing %q", body, part)
+		}
+		for k := range body {
+			if k != "error" && k != "code" && k != "at" {
+				t.Errorf("body = %v: unexpected key %q", body, k)
+			}
+		}
+	}
+}
+
+// wantCode checks an error body with its stable code and position.
+func wantCode(part, code string, at int) func(t *testing.T, body map[string]any) {
+	return func(t *testing.T, body map[string]any) {
+		t.Helper()
+		wantError(part)(t, body)
+		if body["code"] != code {
+			t.Errorf("code = %v, want %q", body["code"], code)
+		}
+		if got, _ := body["at"].(float64); int(got) != at {
+			t.Errorf("at = %v, want %d", body["at"], at)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -146,7 +147,7 @@ func TestErrorStatus(t *testing.T) {
 		{fmt.Errorf("open: %w", search.ErrIndexNotFound), 503, "index unavailable"},
 		{search.ErrIndexLocked, 503, "index unavailable"},
 		{fmt.Errorf("search: %w", context.DeadlineExceeded), 503, "search timed out"},
-		{badRequest("parameter page must be ..."), 400, "parameter page must be ..."},
+		{badParameter("parameter page must be ...", "参数 page ……"), 400, "parameter page must be ..."},
 		{errMethod, 405, "method not allowed"},
 		{errors.New("bleve: segment 0x12 corrupt at /var/lib/index"), 500, "internal error"},
 	}
@@ -154,6 +155,34 @@ func TestErrorStatus(t *testing.T) {
 		status, msg := errorStatus(tc.err)
 		if status != tc.status || msg != tc.msg {
 			t.Errorf("errorStatus(%v) = %d %q, want %d %q", tc.err, status, msg, tc.status, tc.msg)
+		}
+	}
+}
+
+// TestChineseMessages: every query error code has a Chinese message, and
+// the page says where the problem is.
+func TestChineseMessages(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{`"上海合作`, "引号不成对：这个 \" 没有对应的结束引号。（第 1 个字符处）"},
+		{`阿富汗 foo:bar`, "没有「foo」这个筛选字段"},
+		{`year:19`, "年份「19」有误"},
+		{`(禁毒`, "括号不成对：这个 ( 没有对应的括号。（第 1 个字符处）"},
+		{`反* `, "不支持通配符 *（「反*」）"},
+		{`-禁毒`, "检索式只有排除条件"},
+		{`date:2019..2018`, "范围「2019..2018」有误"},
+	} {
+		err := search.Request{Query: tc.q}.Validate()
+		if err == nil {
+			t.Errorf("%s: no error", tc.q)
+			continue
+		}
+		if got := chineseMessage(err, err.Error()); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want it to contain %q", tc.q, got, tc.want)
+		}
+	}
+	for _, code := range search.QueryErrorCodes() {
+		if _, ok := queryMessages[code]; !ok {
+			t.Errorf("code %s has no Chinese message", code)
 		}
 	}
 }

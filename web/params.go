@@ -42,19 +42,19 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 		Page:    1,
 	}
 	if !utf8.ValidString(p.Q) {
-		return p.validUTF8(), badRequest("parameter q is not valid UTF-8")
+		return p.validUTF8(), badParameter("parameter q is not valid UTF-8", "检索式含有无法识别的字符（不是有效的 UTF-8）。")
 	}
 	if n := utf8.RuneCountInString(p.Q); n > s.opts.MaxQueryLen {
-		return p, badRequest(fmt.Sprintf("query too long: %d characters, at most %d", n, s.opts.MaxQueryLen))
+		return p, badParameter(fmt.Sprintf("query too long: %d characters, at most %d", n, s.opts.MaxQueryLen), fmt.Sprintf("检索式过长：%d 个字符，最多 %d 个。", n, s.opts.MaxQueryLen))
 	}
 	for _, f := range []struct{ name, value string }{
 		{"doc", p.Doc}, {"year", p.Year}, {"section", p.Section}, {"lang", p.Lang},
 	} {
 		if !utf8.ValidString(f.value) {
-			return p.validUTF8(), badRequest(fmt.Sprintf("parameter %s is not valid UTF-8", f.name))
+			return p.validUTF8(), badParameter(fmt.Sprintf("parameter %s is not valid UTF-8", f.name), fmt.Sprintf("参数 %s 含有无法识别的字符。", f.name))
 		}
 		if len(f.value) > maxFilterLen {
-			return p, badRequest(fmt.Sprintf("parameter %s too long: at most %d bytes", f.name, maxFilterLen))
+			return p, badParameter(fmt.Sprintf("parameter %s too long: at most %d bytes", f.name, maxFilterLen), fmt.Sprintf("参数 %s 过长：最多 %d 字节。", f.name, maxFilterLen))
 		}
 	}
 
@@ -63,7 +63,7 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 	case "false", "0":
 		p.NoCollapse = true
 	default:
-		return p, badRequest(fmt.Sprintf("parameter collapse must be true or false, not %q", c))
+		return p, badParameter(fmt.Sprintf("parameter collapse must be true or false, not %q", c), "参数 collapse 只能是 true 或 false。")
 	}
 
 	switch srt := v.Get("sort"); srt {
@@ -71,7 +71,7 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 	case search.SortDate:
 		p.Sort = search.SortDate
 	default:
-		return p, badRequest(fmt.Sprintf("parameter sort must be %q or %q, not %q", search.SortRelevance, search.SortDate, srt))
+		return p, badParameter(fmt.Sprintf("parameter sort must be %q or %q, not %q", search.SortRelevance, search.SortDate, srt), "排序方式只能是相关度（relevance）或日期（date）。")
 	}
 
 	var err error
@@ -112,9 +112,9 @@ func intParam(v url.Values, name string, lo, hi int) (int, error) {
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < lo || (hi > 0 && n > hi) {
 		if hi > 0 {
-			return 0, badRequest(fmt.Sprintf("parameter %s must be a whole number from %d to %d", name, lo, hi))
+			return 0, badParameter(fmt.Sprintf("parameter %s must be a whole number from %d to %d", name, lo, hi), fmt.Sprintf("参数 %s 应为 %d 到 %d 之间的整数。", name, lo, hi))
 		}
-		return 0, badRequest(fmt.Sprintf("parameter %s must be a whole number of at least %d", name, lo))
+		return 0, badParameter(fmt.Sprintf("parameter %s must be a whole number of at least %d", name, lo), fmt.Sprintf("参数 %s 应为不小于 %d 的整数。", name, lo))
 	}
 	return n, nil
 }
