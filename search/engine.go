@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -52,9 +53,8 @@ func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.timeo
 // concurrent use. Reload swaps in a newer generation of the index without
 // failing a request in flight.
 type Engine struct {
-	dir   string
-	opts  options
-	alias bleve.IndexAlias // searches the current generation
+	dir  string
+	opts options
 	// cache keeps recent results by generation and request: common words
 	// cost bleve tens of milliseconds, and readers repeat searches (paging
 	// back, facets, the same topic). A new generation makes new keys.
@@ -64,20 +64,28 @@ type Engine struct {
 	// half the cost of a common word.
 	facetCache *lru.Cache[facetKey, Facets]
 
-	reload sync.Mutex // serialises Reload
+	reload sync.Mutex // serialises Reload and Close
 
-	// mu guards gen and closed; every request holds it for reading from
-	// start to end, so a generation is closed only when no request uses it.
-	mu     sync.RWMutex
-	gen    *generation
-	closed bool
+	// cur is the generation new requests use; nil once the Engine is
+	// closed. A swap never waits for requests in flight: they hold a
+	// reference to the generation they started on, which is closed when
+	// the last of them releases it.
+	cur atomic.Pointer[generation]
 }
 
 // generation is one opened index generation and what the Engine keeps of it.
 type generation struct {
 	idx  *index.Index
 	docs map[string]index.DocMeta
+	// refs counts the requests using the generation, plus one while it is
+	// current; at zero it is closed, and never used again.
+	refs atomic.Int64
 }
+
+// maxAcquireTries bounds acquire's retries: a try fails only when a swap
+// retired the generation between reading the pointer and taking a
+// reference, which the next try sees.
+const maxAcquireTries = 1000
 
 // Open opens the index at dir (as built by index.Build) read-only. Errors
 // wrap ErrIndexNotFound or ErrIndexLocked, and the index package's error.
@@ -101,8 +109,7 @@ func Open(dir string, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.gen = g
-	e.alias = bleve.NewIndexAlias(g.idx.Bleve())
+	e.cur.Store(g)
 	return e, nil
 }
 
@@ -116,6 +123,7 @@ func (e *Engine) open() (*generation, error) {
 	for _, d := range x.Meta().Documents {
 		g.docs[d.ID] = d
 	}
+	g.refs.Store(1)
 	return g, nil
 }
 
@@ -134,21 +142,23 @@ func indexError(dir string, err error) error {
 // Dir returns the index directory the Engine was opened on.
 func (e *Engine) Dir() string { return e.dir }
 
-// Generation returns the index generation directory being searched.
+// Generation returns the index generation directory being searched, or ""
+// once the Engine is closed.
 func (e *Engine) Generation() string {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.gen == nil {
+	g, err := e.acquire()
+	if err != nil {
 		return ""
 	}
-	return e.gen.idx.Dir()
+	defer e.release(g)
+	return g.idx.Dir()
 }
 
 // Reload opens the current generation of the index if it is not the one
 // being searched (a reindex swapped in a new one), and swaps it in: requests
-// in flight finish on the old generation, which is closed after them, and
-// later requests use the new one. It reports whether it swapped. On error
-// the Engine keeps searching the generation it has.
+// in flight finish on the old generation, which is closed after the last of
+// them, and later requests use the new one; none waits for the swap. It
+// reports whether it swapped. On error the Engine keeps searching the
+// generation it has.
 func (e *Engine) Reload() (swapped bool, err error) {
 	e.reload.Lock()
 	defer e.reload.Unlock()
@@ -156,59 +166,64 @@ func (e *Engine) Reload() (swapped bool, err error) {
 	if err != nil {
 		return false, indexError(e.dir, err)
 	}
-	e.mu.RLock()
-	closed, same := e.closed, e.gen != nil && e.gen.idx.Dir() == cur
-	e.mu.RUnlock()
-	if closed {
+	old := e.cur.Load()
+	if old == nil {
 		return false, ErrClosed
 	}
-	if same {
+	if old.idx.Dir() == cur {
 		return false, nil
 	}
 	g, err := e.open()
 	if err != nil {
 		return false, err
 	}
-	e.mu.Lock()
-	if e.closed {
-		e.mu.Unlock()
-		_ = g.idx.Close() // nothing to report: the Engine is closed
-		return false, ErrClosed
-	}
-	old := e.gen
-	e.alias.Swap([]bleve.Index{g.idx.Bleve()}, []bleve.Index{old.idx.Bleve()})
-	e.gen = g
+	e.cur.Store(g) // under e.reload: nobody else swaps or closes meanwhile
 	e.cache.Purge() // keyed by generation: the old entries can never hit again
 	e.facetCache.Purge()
-	e.mu.Unlock()
 	e.opts.logger.Info("swapped in a new index generation", "old", old.idx.Dir(), "new", g.idx.Dir())
-	if err := old.idx.Close(); err != nil {
+	if err := e.release(old); err != nil {
 		return true, fmt.Errorf("close the old index generation: %w", err)
 	}
 	return true, nil
 }
 
-// Close closes the index; in-flight requests finish first.
+// Close closes the index; requests in flight finish first, later ones get
+// ErrClosed.
 func (e *Engine) Close() error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed {
+	e.reload.Lock()
+	defer e.reload.Unlock()
+	g := e.cur.Swap(nil)
+	if g == nil {
 		return nil
 	}
-	e.closed = true
-	_ = e.alias.Close() // only marks the alias closed
-	return e.gen.idx.Close()
+	return e.release(g)
 }
 
-// acquire returns the current generation with the read lock held; release
-// with e.mu.RUnlock.
+// acquire returns the current generation with a reference taken; give it
+// back with release.
 func (e *Engine) acquire() (*generation, error) {
-	e.mu.RLock()
-	if e.closed {
-		e.mu.RUnlock()
-		return nil, ErrClosed
+	for range maxAcquireTries {
+		g := e.cur.Load()
+		if g == nil {
+			return nil, ErrClosed
+		}
+		n := g.refs.Load()
+		if n <= 0 {
+			continue // retired by a swap just now: load the new one
+		}
+		if g.refs.CompareAndSwap(n, n+1) {
+			return g, nil
+		}
 	}
-	return e.gen, nil
+	return nil, fmt.Errorf("search engine: no generation could be acquired in %d tries", maxAcquireTries)
+}
+
+// release gives back a reference to g; the last one closes it.
+func (e *Engine) release(g *generation) error {
+	if g.refs.Add(-1) == 0 {
+		return g.idx.Close()
+	}
+	return nil
 }
 
 // Stored fields loaded for a hit.
@@ -385,7 +400,7 @@ func (e *Engine) Documents(ctx context.Context) ([]DocumentInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.RUnlock()
+	defer e.release(g)
 	docs := g.idx.Meta().Documents
 	out := make([]DocumentInfo, 0, len(docs))
 	for _, d := range docs {
@@ -414,12 +429,12 @@ func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.RUnlock()
+	defer e.release(g)
 	d, ok := g.docs[id]
 	if !ok {
 		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
 	}
-	paras, err := e.paragraphs(ctx, id, 1, d.Paragraphs)
+	paras, err := g.paragraphs(ctx, id, 1, d.Paragraphs)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +443,7 @@ func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) 
 		inDoc.SetField(index.FieldDoc)
 		br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{marks, inDoc}), max(1, len(paras)), 0, false)
 		br.IncludeLocations = true
-		sr, err := e.alias.SearchInContext(ctx, br)
+		sr, err := g.idx.Bleve().SearchInContext(ctx, br)
 		if err != nil {
 			return nil, fmt.Errorf("document %q: highlight %q: %w", id, q, err)
 		}
@@ -445,9 +460,9 @@ func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) 
 	return &Document{DocumentInfo: docInfo(d), Paragraphs: paras}, nil
 }
 
-// paragraphs returns paragraphs lo..hi (inclusive) of document doc in order,
-// with HTML the escaped text. The caller holds e.mu.
-func (e *Engine) paragraphs(ctx context.Context, doc string, lo, hi int) ([]Paragraph, error) {
+// paragraphs returns paragraphs lo..hi (inclusive) of document doc of
+// generation g in order, with HTML the escaped text.
+func (g *generation) paragraphs(ctx context.Context, doc string, lo, hi int) ([]Paragraph, error) {
 	if hi < lo {
 		return []Paragraph{}, nil
 	}
@@ -462,7 +477,7 @@ func (e *Engine) paragraphs(ctx context.Context, doc string, lo, hi int) ([]Para
 		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsNumber},
 		&bsearch.SortDocID{},
 	})
-	sr, err := e.alias.SearchInContext(ctx, br)
+	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("paragraphs %d-%d of %q: %w", lo, hi, doc, err)
 	}
@@ -491,12 +506,12 @@ func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, aft
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.RUnlock()
+	defer e.release(g)
 	d, ok := g.docs[doc]
 	if !ok || n < 1 || n > d.Paragraphs {
 		return nil, fmt.Errorf("paragraph %q: %w", paragraphID, ErrNotFound)
 	}
-	return e.paragraphs(ctx, doc, max(1, n-before), min(d.Paragraphs, n+after))
+	return g.paragraphs(ctx, doc, max(1, n-before), min(d.Paragraphs, n+after))
 }
 
 // splitParagraphID splits "doc-p12" into "doc" and 12.

@@ -3,11 +3,13 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -374,5 +376,55 @@ func TestResultCacheIsolation(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("cached result changed by a caller (-first +second):\n%s", diff)
+	}
+}
+
+// TestReloadDoesNotWait: a swap goes through while a request holds the old
+// generation, which stays usable until that request releases it, and is
+// closed after.
+func TestReloadDoesNotWait(t *testing.T) {
+	dir := t.TempDir()
+	buildIndex(t, dir, true)
+	e, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	old, err := e.acquire() // a request in flight
+	if err != nil {
+		t.Fatal(err)
+	}
+	buildIndex(t, dir, true)
+	done := make(chan error, 1)
+	go func() {
+		swapped, err := e.Reload()
+		if err == nil && !swapped {
+			err = errors.New("no swap")
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Reload: %v", err)
+		}
+	case <-time.After(time.Minute): // a deadlock, not a speed limit
+		t.Fatal("Reload waits for the request in flight")
+	}
+	if e.Generation() == old.idx.Dir() {
+		t.Fatal("still on the old generation")
+	}
+	// the old generation still answers its request
+	if _, err := old.idx.Bleve().DocCount(); err != nil {
+		t.Errorf("old generation closed under its request: %v", err)
+	}
+	if err := e.release(old); err != nil {
+		t.Errorf("release: %v", err)
+	}
+	if _, err := old.idx.Bleve().DocCount(); err == nil {
+		t.Error("old generation still open after its last request")
+	}
+	if _, err := e.Search(context.Background(), Request{Query: "合作"}); err != nil {
+		t.Errorf("search after the swap: %v", err)
 	}
 }

@@ -32,7 +32,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.RUnlock()
+	defer e.release(g)
 
 	key := cacheKey{gen: g.idx.Dir(), req: req}
 	if res, ok := e.cache.Get(key); ok {
@@ -196,7 +196,7 @@ func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets
 			br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
 		}
 	}
-	sr, err := s.e.alias.SearchInContext(ctx, br)
+	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
