@@ -177,7 +177,7 @@ func (e *Engine) Reload() (swapped bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	e.cur.Store(g) // under e.reload: nobody else swaps or closes meanwhile
+	e.cur.Store(g)  // under e.reload: nobody else swaps or closes meanwhile
 	e.cache.Purge() // keyed by generation: the old entries can never hit again
 	e.facetCache.Purge()
 	e.opts.logger.Info("swapped in a new index generation", "old", old.idx.Dir(), "new", g.idx.Dir())
