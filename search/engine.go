@@ -259,13 +259,12 @@ func (r Request) parse() (qand, error) {
 	if err != nil {
 		return qand{}, err
 	}
-	for _, f := range []struct{ field, value string }{
-		{"doc", r.Doc}, {"year", r.Year}, {"section", r.Section}, {"lang", r.Lang},
-	} {
-		if f.value == "" {
+	for _, f := range FilterFields() {
+		v := r.Filter(f.Name)
+		if v == nil || *v == "" {
 			continue
 		}
-		n, err := parseFilter(f.field, f.value)
+		n, err := parseFilter(f.Name, *v)
 		if err != nil {
 			return qand{}, err
 		}

@@ -22,9 +22,6 @@ const (
 	MaxDepth      = 8     // deepest nesting of parentheses
 )
 
-// Fields that a query may filter on with field:value.
-var filterFields = []string{"doc", "year", "section", "lang", "place", "date"}
-
 // The query's syntax tree.
 type (
 	// qnode is one node of a parsed query.
@@ -446,21 +443,18 @@ func (t token) kindName() string {
 
 // parseFilter checks field:value and normalises it.
 func parseFilter(field, value string) (qnode, error) {
-	known := false
-	for _, f := range filterFields {
-		known = known || f == field
-	}
+	ff, known := filterField(field)
 	if !known {
-		return nil, badQuery(CodeUnknownField, 0, field, "unknown field %q: use one of %s", field, strings.Join(filterFields, ", "))
+		return nil, badQuery(CodeUnknownField, 0, field, "unknown field %q: use one of %s", field, filterNames())
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return nil, badQuery(CodeMissingValue, 0, field, "%s: needs a value", field)
 	}
-	switch field {
-	case "lang":
+	if field == "lang" {
 		value = strings.ToLower(value)
-	case "date", "year":
+	}
+	if ff.Ranged {
 		return parseDateFilter(field, value)
 	}
 	return qfilter{field: field, value: value}, nil

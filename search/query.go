@@ -12,16 +12,6 @@ import (
 // contain its gse words.
 const exactBoost = 3
 
-// keywordField maps a filter name to its index field.
-var keywordField = map[string]string{
-	"doc":     index.FieldDoc,
-	"year":    index.FieldYear,
-	"section": index.FieldSection,
-	"lang":    index.FieldLang,
-	"place":   index.FieldPlace,
-	"date":    index.FieldDate,
-}
-
 // compile turns a parsed query into a bleve query. An unquoted word
 // matches with its synonyms (上合组织: also 上海合作组织) and without its
 // question and function words (see zh.Units); a quoted phrase matches
@@ -50,7 +40,8 @@ func compile(n qnode) query.Query {
 		}
 		return query.NewConjunctionQuery(reqs)
 	case qfilter:
-		field := keywordField[n.field]
+		ff, _ := filterField(n.field)
+		field := ff.index
 		if !n.ranged {
 			q := query.NewTermQuery(n.value)
 			q.SetField(field)
@@ -90,7 +81,7 @@ func andQuery(musts, boosts, nots []query.Query, filters []qfilter) query.Query 
 	b := query.NewBooleanQuery(nil, nil, nil)
 	var other, selective []query.Query
 	for _, f := range filters {
-		if (f.field == "doc" || f.field == "year") && !f.ranged {
+		if ff, _ := filterField(f.field); ff.selective && !f.ranged {
 			selective = append(selective, compile(f))
 		} else {
 			other = append(other, compile(f))
