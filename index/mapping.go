@@ -25,6 +25,7 @@ const (
 	FieldN       = "n"       // paragraph number, numeric
 	FieldText    = "text"    // paragraph text: gse words (search mode), stored, with term vectors
 	FieldBigram  = "bigram"  // the same text as folded character bigrams, not stored, with term vectors
+	FieldChar    = "char"    // each distinct folded letter or digit of the text once, not stored, no term vectors
 )
 
 // DocType is the bleve document type of a paragraph.
@@ -100,7 +101,14 @@ func NewMapping() (mapping.IndexMapping, error) {
 	bigrams.IncludeTermVectors = true
 	bigrams.IncludeInAll = false
 	bigrams.DocValues = false
-	p.AddFieldMappingsAt(FieldText, words, bigrams)
+	chars := bleve.NewTextFieldMapping()
+	chars.Name = FieldChar
+	chars.Analyzer = zh.AnalyzerChar
+	chars.Store = false
+	chars.IncludeTermVectors = false
+	chars.IncludeInAll = false
+	chars.DocValues = false
+	p.AddFieldMappingsAt(FieldText, words, bigrams, chars)
 
 	m := bleve.NewIndexMapping()
 	m.AddDocumentMapping(DocType, p)

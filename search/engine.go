@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -19,6 +21,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/zh"
 )
 
 // Bounds of the Engine's work.
@@ -273,15 +276,6 @@ func (r Request) parse() (qand, error) {
 	return root, nil
 }
 
-// buildQuery parses the query and adds the Request's filters.
-func (r Request) buildQuery() (query.Query, error) {
-	root, err := r.parse()
-	if err != nil {
-		return nil, err
-	}
-	return compile(root), nil
-}
-
 // sortOrder returns the bleve sort for a Request's Sort. Relevance is the
 // score alone: any other sort key makes bleve load doc values for every hit,
 // which doubled the cost of a common word; ties keep bleve's internal
@@ -323,7 +317,7 @@ func hasDocFilter(q query.Query) bool {
 }
 
 // newHit turns a ranked bleve hit into a Hit with snippets.
-func newHit(r ranked) Hit {
+func newHit(r ranked, p plan) Hit {
 	dm := r.dm
 	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 	n, _ := dm.Fields[index.FieldN].(float64)
@@ -336,8 +330,25 @@ func newHit(r ranked) Hit {
 		h.Match = MatchPartial
 		h.Missing = append([]string{}, r.missing...)
 	}
-	h.Snippets = snippets(h.Text, matchSpans(dm))
+	h.Snippets = snippets(h.Text, p.spans(dm, h.Text))
 	return h
+}
+
+// spans returns the matches of the plan in a hit's text: bleve's match
+// locations, and the one-character forms, which match in the char field
+// (no locations), found in the text.
+func (p plan) spans(dm *bsearch.DocumentMatch, text string) []span {
+	spans := matchSpans(dm)
+	for _, req := range p.reqs {
+		for _, f := range req.forms {
+			if utf8.RuneCountInString(f.exact) == 1 {
+				for _, s := range zh.Find(text, f.exact) {
+					spans = append(spans, span{s[0], s[1]})
+				}
+			}
+		}
+	}
+	return spans
 }
 
 // matchSpans collects the match locations of the text and bigram fields
@@ -418,11 +429,16 @@ func docInfo(d index.DocMeta) DocumentInfo {
 // an ErrNotFound error.
 func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) {
 	var marks query.Query
+	var p plan
 	if strings.TrimSpace(q) != "" {
-		var err error
-		if marks, err = (Request{Query: q}).buildQuery(); err != nil {
+		root, err := (Request{Query: q}).parse()
+		if err != nil {
 			return nil, err
 		}
+		// mark every word of the query the paragraph holds, also where it
+		// holds only some of them
+		p = newPlan(root)
+		marks = cmp.Or(p.partial, p.full)
 	}
 	g, err := e.acquire()
 	if err != nil {
@@ -452,7 +468,7 @@ func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) 
 		}
 		for _, dm := range sr.Hits {
 			if i, ok := byID[dm.ID]; ok {
-				paras[i].HTML = highlight(paras[i].Text, matchSpans(dm))
+				paras[i].HTML = highlight(paras[i].Text, p.spans(dm, paras[i].Text))
 			}
 		}
 	}

@@ -143,5 +143,5 @@ func phraseQuery(v string) query.Query {
 // phrase of the query's character bigrams on the bigram field (one
 // character: the bigrams holding it); see zh.SubstringQuery.
 func substringQuery(v string) query.Query {
-	return zh.SubstringQuery(index.FieldBigram, v)
+	return zh.SubstringQuery(index.FieldBigram, index.FieldChar, v)
 }

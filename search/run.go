@@ -147,7 +147,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 
 	res := &Result{Query: req.Query, Total: total, Complete: complete, Collapsed: collapsed, Hits: []Hit{}}
 	for _, grp := range groups[min(req.From, len(groups)):min(req.From+req.Size, len(groups))] {
-		h := newHit(hits[grp[0]])
+		h := newHit(hits[grp[0]], p)
 		for _, i := range grp[1:] {
 			h.Similar = append(h.Similar, hits[i].dm.ID)
 		}
@@ -166,7 +166,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			h := ranked{dm: dm, partial: partial}
 			annotate(p, noWeights(p), &h)
 			h.score = dm.Score
-			res.Hits = append(res.Hits, newHit(h))
+			res.Hits = append(res.Hits, newHit(h, p))
 		}
 	}
 

@@ -235,3 +235,39 @@ func foldText(dst *folded, s []byte) {
 	orig[len(out)] = int32(len(s))
 	dst.orig = orig
 }
+
+// Find returns the byte spans in text of the occurrences of key, an
+// ExactKey form: the stretches of text whose ExactKey is key (spaces
+// inside them allowed, as ExactKey drops them), leftmost first, not
+// overlapping. It finds what exact matching finds, for highlighting.
+func Find(text, key string) [][2]int {
+	want := []rune(key)
+	if len(want) == 0 {
+		return nil
+	}
+	type at struct {
+		r          rune
+		start, end int
+	}
+	var rs []at
+	for i, r := range text {
+		if f := fold(r); isExactRune(f) {
+			rs = append(rs, at{f, i, i + utf8.RuneLen(r)})
+		}
+	}
+	var out [][2]int
+	for i := 0; i+len(want) <= len(rs); i++ {
+		ok := true
+		for j, w := range want {
+			if rs[i+j].r != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, [2]int{rs[i].start, rs[i+len(want)-1].end})
+			i += len(want) - 1
+		}
+	}
+	return out
+}

@@ -20,7 +20,8 @@ import (
 
 // newIndex builds an on-disk scorch index in a temporary directory with
 // one document type: "text" analysed with AnalyzerWord and the same text
-// as "bigram" with AnalyzerBigram (as index/mapping.go does), holding
+// as "bigram" with AnalyzerBigram and as "char" with AnalyzerChar (as
+// index/mapping.go does), holding
 // texts under the ids of the map.
 func newIndex(t *testing.T, texts map[string]string) bleve.Index {
 	t.Helper()
@@ -32,8 +33,13 @@ func newIndex(t *testing.T, texts map[string]string) bleve.Index {
 	bigrams.Analyzer = zh.AnalyzerBigram
 	bigrams.Store = false
 	bigrams.IncludeTermVectors = true
+	chars := bleve.NewTextFieldMapping()
+	chars.Name = "char"
+	chars.Analyzer = zh.AnalyzerChar
+	chars.Store = false
+	chars.IncludeTermVectors = false
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt("text", words, bigrams)
+	dm.AddFieldMappingsAt("text", words, bigrams, chars)
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = zh.AnalyzerWord
@@ -62,7 +68,7 @@ func phrase(t *testing.T, idx bleve.Index, field, analyzer, q string) []string {
 	t.Helper()
 	var bq query.Query
 	if analyzer == "" {
-		bq = zh.SubstringQuery(field, q)
+		bq = zh.SubstringQuery(field, "char", q)
 	} else {
 		mq := bleve.NewMatchPhraseQuery(q)
 		mq.SetField(field)

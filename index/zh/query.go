@@ -13,15 +13,22 @@ import (
 //
 //   - two or more visible characters: a phrase of the bigrams of
 //     ExactKey(q), analysed with AnalyzerBigramQuery;
-//   - one: a regular expression matching every bigram term holding that
-//     character (X, X followed by one rune, or one rune then X);
+//   - one letter or digit: a term of charField (indexed with AnalyzerChar),
+//     when charField is not ""; one punctuation mark, or no charField: a
+//     regular expression matching every bigram term holding that character
+//     (X, X followed by one rune, or one rune then X);
 //   - none (empty or only spaces): a query matching nothing.
-func SubstringQuery(field, q string) query.Query {
+func SubstringQuery(field, charField, q string) query.Query {
 	k := ExactKey(q)
 	switch utf8.RuneCountInString(k) {
 	case 0:
 		return query.NewMatchNoneQuery()
 	case 1:
+		if charField != "" && Key(k) == k {
+			tq := query.NewTermQuery(k)
+			tq.SetField(charField)
+			return tq
+		}
 		x := regexp.QuoteMeta(k)
 		rq := query.NewRegexpQuery(x + ".?|." + x)
 		rq.SetField(field)

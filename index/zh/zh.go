@@ -50,6 +50,9 @@ const (
 	// with AnalyzerBigram. It gives the same tokens as AnalyzerBigram; it
 	// is a name of its own so that the two may differ in a later Version.
 	AnalyzerBigramQuery = "scosearch_zh_bigram_query"
+	// AnalyzerChar: each distinct letter or digit of the folded text once,
+	// for one-character queries (see SubstringQuery).
+	AnalyzerChar = "scosearch_zh_char"
 )
 
 // Names under which the tokenizers are registered with bleve; each
@@ -59,11 +62,12 @@ const (
 	TokenizerWordQuery   = "scosearch_zh_word_query_tokenizer"
 	TokenizerBigram      = "scosearch_zh_bigram_tokenizer"
 	TokenizerBigramQuery = "scosearch_zh_bigram_query_tokenizer"
+	TokenizerChar        = "scosearch_zh_char_tokenizer"
 )
 
 // Version changes whenever the code could produce other tokens for the
 // same text. Fingerprint adds the data files.
-const Version = "2" // 2: punctuation in the bigram field
+const Version = "3" // 2: punctuation in the bigram field; 3: the char analyzer
 
 // gseVersion is the gse module whose embedded dictionary is used; its
 // dictionary changes the word tokens. Keep it in step with go.mod.
@@ -93,6 +97,10 @@ func init() {
 	registry.RegisterAnalyzer(AnalyzerWordQuery, analyzerConstructor(TokenizerWordQuery))
 	registry.RegisterAnalyzer(AnalyzerBigram, analyzerConstructor(TokenizerBigram))
 	registry.RegisterAnalyzer(AnalyzerBigramQuery, analyzerConstructor(TokenizerBigramQuery))
+	registry.RegisterTokenizer(TokenizerChar, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return charTokenizer{}, nil
+	})
+	registry.RegisterAnalyzer(AnalyzerChar, analyzerConstructor(TokenizerChar))
 }
 
 func analyzerConstructor(tokenizer string) registry.AnalyzerConstructor {
