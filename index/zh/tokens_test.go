@@ -34,7 +34,7 @@ var goldenInputs = []struct{ name, text string }{
 	{"invalid utf-8", "上合\xff组织\xe4\xb8"},
 }
 
-var goldenAnalyzers = []string{AnalyzerWord, AnalyzerWordQuery, AnalyzerBigram, AnalyzerBigramQuery}
+var goldenAnalyzers = []string{AnalyzerWord, AnalyzerWordQuery, AnalyzerBigram, AnalyzerBigramQuery, AnalyzerChar}
 
 type namedAnalyzer struct {
 	name string
