@@ -26,27 +26,31 @@ type Scores struct {
 // paragraphs were collapsed into it). unit maps every relevant id to its
 // unit: relevant paragraphs with the same text share a unit and earn one
 // gain between them, so an engine that collapses duplicates and one that
-// lists them both are judged alike. The ideal ranking lists every unit once.
-// A hit is relevant when it stands for a unit no earlier hit stood for.
+// lists them both are judged alike. A hit is relevant when it stands for a
+// unit no earlier hit stood for. The ideal ranking lists every unit once,
+// except that units one hit of the top MetricDepth stands for together
+// (near-identical paragraphs the engine collapsed) count as one there too.
 func Score(hits [][]string, unit map[string]int) Scores {
 	var s Scores
 	s.Zero = len(hits) == 0
 	seen := map[int]bool{}
 	var dcg float64
+	merged := 0 // units beyond the first of each hit
 	for i, ids := range hits {
 		if i == MetricDepth {
 			break
 		}
-		rel := false
+		fresh := 0
 		for _, id := range ids {
 			if u, ok := unit[id]; ok && !seen[u] {
 				seen[u] = true
-				rel = true
+				fresh++
 			}
 		}
-		if !rel {
+		if fresh == 0 {
 			continue
 		}
+		merged += fresh - 1
 		if s.Rank == 0 {
 			s.Rank = i + 1
 			s.RR = 1 / float64(i+1)
@@ -58,7 +62,7 @@ func Score(hits [][]string, unit map[string]int) Scores {
 		units[u] = true
 	}
 	var ideal float64
-	for i := range min(MetricDepth, len(units)) {
+	for i := range min(MetricDepth, len(units)-merged) {
 		ideal += 1 / math.Log2(float64(i+2))
 	}
 	if ideal > 0 {

@@ -27,6 +27,11 @@ func TestScore(t *testing.T) {
 		{"duplicate listed twice earns once", [][]string{{"x"}, {"a"}, {"b"}, {"c"}},
 			// gains at ranks 2 and 4: 1/log2(3) + 1/log2(5)
 			Scores{RR: 0.5, NDCG: (1/math.Log2(3) + 1/math.Log2(5)) / ideal, Success: true, Rank: 2}},
+		{"units collapsed into one hit count as one in the ideal too", [][]string{{"c", "d"}, {"a"}},
+			Scores{RR: 1, NDCG: 1, Success1: true, Success: true, Rank: 1}},
+		{"collapsed hit after a miss", [][]string{{"x"}, {"c", "d"}},
+			// two units left in the ideal: 1/log2(3) / (1 + 1/log2(3))
+			Scores{RR: 0.5, NDCG: (1 / math.Log2(3)) / (1 + 1/math.Log2(3)), Success: true, Rank: 2}},
 		{"relevant only after the cut-off", [][]string{{"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"c"}},
 			Scores{}},
 		{"rank 10 counts", [][]string{{"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"x"}, {"d"}},

@@ -426,7 +426,7 @@ func writeQualityReport(w io.Writer, rep *QualityReport) {
 		}
 	}
 
-	fmt.Fprintf(w, "\n## Metrics\n\nAt a cut-off of %d hits, binary relevance; relevant paragraphs with the same text count once (so collapsing neither helps nor hurts). Success@k: share of queries with a relevant hit in the top k; zero: share of queries with no hit at all.\n\n", MetricDepth)
+	fmt.Fprintf(w, "\n## Metrics\n\nAt a cut-off of %d hits, binary relevance; relevant paragraphs with the same text, or collapsed into one hit, count once (so collapsing neither helps nor hurts). Success@k: share of queries with a relevant hit in the top k; zero: share of queries with no hit at all.\n\n", MetricDepth)
 	fmt.Fprintf(w, "| kind | queries | engine | MRR@10 | nDCG@10 | success@1 | success@10 | zero results |\n|---|---:|---|---:|---:|---:|---:|---:|\n")
 	for _, k := range append(order, "all") {
 		for _, e := range []string{engineSco, engineBase} {
