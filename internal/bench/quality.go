@@ -345,7 +345,7 @@ func runSco(ctx context.Context, e *search.Engine, q string, unit map[string]int
 		return EngineResult{Scores: Score(nil, unit), Error: err.Error()}
 	}
 	hits := make([][]string, len(res.Hits))
-	r := EngineResult{Total: res.Total}
+	r := EngineResult{Total: res.Total, Top: []string{}}
 	for i, h := range res.Hits {
 		hits[i] = append([]string{h.ID}, h.Similar...)
 		r.Top = append(r.Top, h.ID)
@@ -369,7 +369,7 @@ func runBaseline(ctx context.Context, idx bleve.Index, q string, unit map[string
 		return EngineResult{Scores: Score(nil, unit), Error: err.Error()}
 	}
 	hits := make([][]string, len(res.Hits))
-	r := EngineResult{Total: res.Total}
+	r := EngineResult{Total: res.Total, Top: []string{}}
 	for i, h := range res.Hits {
 		hits[i] = []string{h.ID}
 		r.Top = append(r.Top, h.ID)
