@@ -95,7 +95,7 @@ type searchCase struct {
 	NoCollapse bool     `json:"no_collapse,omitempty"`
 	Section    string   `json:"section,omitempty"`
 	Note       string   `json:"note,omitempty"`
-	Corpus     string   `json:"corpus,omitempty"` // "" the bundled corpus, "sco" testdata/sco (TestJudgedSCO)
+	Corpus     string   `json:"corpus,omitempty"` // "" the bundled corpus, "sco" testdata/sco (TestJudgedSCO), "laws" (scosearch bench --quality)
 	Kind       string   `json:"kind,omitempty"`   // question, topic, keyword or phrase
 }
 

@@ -37,6 +37,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&c.Baseline, "baseline", true, "also index with bleve's cjk analyzer as the baseline")
 	fs.BoolVar(&c.Keep, "keep", false, "keep the working directory")
 	verbose := fs.Bool("v", false, "log progress to stderr")
+	quality := fs.Bool("quality", false, "measure search quality instead: the judged queries of --judged against scosearch and a bigram BM25 baseline (bleve cjk)")
+	judged := fs.String("judged", filepath.Join("testdata", "searches.json"), "quality: the judged queries")
+	judgedCorpus := fs.String("judged-corpus", "laws", "quality: run the judged queries whose \"corpus\" is this")
+	cjkIndex := fs.String("cjk-index", "", "quality: an existing baseline index to query instead of building one")
+	reuse := fs.Bool("reuse", false, "quality: keep the unpacked corpus and both indexes in --work and reuse them on later runs")
+	jsonOut := fs.Bool("json", false, "quality: write the report as JSON")
 	child := fs.String("child", "", "internal: run one build (build or cjk) and print its figures as JSON")
 	childIndex := fs.String("child-index", "", "internal: index directory of a child build")
 	childShards := fs.Int("child-shards", 1, "internal: shards of a child build")
@@ -61,6 +67,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		level = slog.LevelInfo
 	}
 	c.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if *quality {
+		if *reuse && c.Work == "" {
+			fmt.Fprintf(stderr, "scosearch bench: --reuse needs --work DIR\n")
+			return exitUsage
+		}
+		qc := bench.QualityConfig{Corpus: c.Corpus, Archive: c.Archive, Work: c.Work, Judged: *judged, JudgedCorpus: *judgedCorpus,
+			Index: c.Index, CJKIndex: *cjkIndex, Reuse: *reuse, Keep: c.Keep, Isolate: c.Isolate, JSON: *jsonOut, Logger: c.Logger, Version: c.Version}
+		return writeReport(stdout, stderr, c.Out, func(w io.Writer) error { return bench.Quality(ctx, qc, w) })
+	}
 	var err error
 	if c.Sections, err = bench.ParseSections(*sections); err != nil {
 		fmt.Fprintf(stderr, "scosearch bench: %v\n", err)
@@ -78,8 +93,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "scosearch bench: --queries, --queries-concurrent, --clients (at most 256) and --max-load must be positive\n")
 		return exitUsage
 	}
+	return writeReport(stdout, stderr, c.Out, func(w io.Writer) error { return bench.Run(ctx, c, w) })
+}
+
+// writeReport runs a benchmark writing its report to a buffer, then writes
+// the report to stdout (also what there is of it after a failure) and to
+// the file out when not "".
+func writeReport(stdout, stderr io.Writer, out string, run func(io.Writer) error) int {
 	var report bytes.Buffer
-	if err := bench.Run(ctx, c, &report); err != nil {
+	if err := run(&report); err != nil {
 		stdout.Write(report.Bytes())
 		fmt.Fprintf(stderr, "scosearch bench: %v\n", err)
 		return exitFailure
@@ -87,8 +109,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if _, err := stdout.Write(report.Bytes()); err != nil {
 		return exitFailure
 	}
-	if c.Out != "" {
-		if err := os.WriteFile(c.Out, report.Bytes(), 0o644); err != nil {
+	if out != "" {
+		if err := os.WriteFile(out, report.Bytes(), 0o644); err != nil {
 			fmt.Fprintf(stderr, "scosearch bench: %v\n", err)
 			return exitFailure
 		}

@@ -75,6 +75,8 @@ func TestBenchFlags(t *testing.T) {
 		{[]string{"bench", "--clients", "0"}, exitUsage},
 		{[]string{"bench", "extra"}, exitUsage},
 		{[]string{"bench", "-h"}, exitOK},
+		{[]string{"bench", "--quality", "--reuse"}, exitUsage},
+		{[]string{"bench", "--quality", "--judged", "no-such-file.json"}, exitFailure},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
