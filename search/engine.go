@@ -43,10 +43,15 @@ type Option func(*options)
 type options struct {
 	logger  *slog.Logger
 	timeout time.Duration
+	noCache bool
 }
 
 // WithLogger makes the Engine log index swaps to l. By default it is silent.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithoutCache turns the result and facet caches off: every search does
+// all its work. For measuring; a server wants the caches.
+func WithoutCache() Option { return func(o *options) { o.noCache = true } }
 
 // WithLockTimeout bounds how long Open and Reload wait for an index that
 // another process holds (default index.DefaultTimeout, about a second).
@@ -105,6 +110,7 @@ func Open(dir string, opts ...Option) (*Engine, error) {
 	for _, o := range opts {
 		o(&e.opts)
 	}
+
 	if e.opts.logger == nil {
 		e.opts.logger = slog.New(slog.DiscardHandler)
 	}

@@ -35,18 +35,22 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 	defer e.release(g)
 
 	key := cacheKey{gen: g.idx.Dir(), req: req}
-	if res, ok := e.cache.Get(key); ok {
+	if res, ok := e.cache.Get(key); ok && !e.opts.noCache {
 		return res.copy(time.Since(start)), nil
 	}
 	s := &run{e: e, g: g, req: req, plan: newPlan(root)}
 	s.withSections = len(g.docs) == 1 || req.Doc != "" || hasDocFilter(s.plan.full)
 	s.fkey = facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang}
-	s.cachedFacets, s.haveFacets = e.facetCache.Get(s.fkey)
+	if !e.opts.noCache {
+		s.cachedFacets, s.haveFacets = e.facetCache.Get(s.fkey)
+	}
 	res, err := s.search(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e.cache.Add(key, res)
+	if !e.opts.noCache {
+		e.cache.Add(key, res)
+	}
 	return res.copy(time.Since(start)), nil
 }
 
@@ -174,7 +178,9 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 		res.Facets = s.cachedFacets
 	} else {
 		res.Facets = newFacets(s.facets, s.g)
-		s.e.facetCache.Add(s.fkey, res.Facets)
+		if !s.e.opts.noCache {
+			s.e.facetCache.Add(s.fkey, res.Facets)
+		}
 	}
 	return res, nil
 }
