@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -54,9 +53,9 @@ func IsCorpusFile(name string) bool {
 
 // file is a corpus file found by the walk.
 type file struct {
-	rel, abs string
-	size     int64
-	sidecar  string // absolute path of the .meta file, or ""
+	rel     string // its path in the file system walked
+	size    int64
+	sidecar string // path of the .meta file, or ""
 }
 
 // ReadDir reads the corpus under dir. It walks dir recursively in sorted
@@ -75,9 +74,6 @@ type file struct {
 // path. The error is non-nil
 // only when dir itself cannot be read.
 func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
-	if opts.MaxFileSize <= 0 {
-		opts.MaxFileSize = DefaultMaxFileSize
-	}
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read corpus: %w", err)
@@ -85,8 +81,19 @@ func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
 	if !fi.IsDir() {
 		return nil, nil, fmt.Errorf("read corpus %q: not a directory", dir)
 	}
-	w := walker{}
-	if err := w.walk(dir, "", 0); err != nil {
+	return ReadFS(os.DirFS(dir), opts)
+}
+
+// ReadFS reads the corpus in the file system fsys from its root, as
+// ReadDir reads a directory (the bundled corpus is an embed.FS): paths are
+// relative to the root; symbolic links are followed as far as fsys does.
+// The error is non-nil only when the root cannot be read.
+func ReadFS(fsys fs.FS, opts Options) ([]Document, []Problem, error) {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	w := walker{fsys: fsys}
+	if err := w.walk(".", 0); err != nil {
 		return nil, nil, fmt.Errorf("read corpus: %w", err)
 	}
 	if opts.OnScan != nil {
@@ -101,7 +108,7 @@ func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
 	problems := w.problems
 	ids := map[string]string{}
 	for _, f := range w.files {
-		doc, err := readDocument(f, opts.MaxFileSize)
+		doc, err := readDocument(fsys, f, opts.MaxFileSize)
 		if err == nil {
 			if prev, dup := ids[doc.ID]; dup {
 				err = fmt.Errorf("%w %q: also the id of %s", ErrDuplicateID, doc.ID, prev)
@@ -123,6 +130,7 @@ func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
 
 // walker collects the corpus files and the problems found while walking.
 type walker struct {
+	fsys     fs.FS
 	files    []file
 	problems []Problem
 }
@@ -131,15 +139,15 @@ func (w *walker) problem(rel string, err error) {
 	w.problems = append(w.problems, Problem{Path: rel, Err: err})
 }
 
-// walk lists the directory abs (rel relative to the root). Its error is
-// returned only for the root; below it, errors become problems.
-func (w *walker) walk(abs, rel string, depth int) error {
-	entries, err := os.ReadDir(abs)
+// walk lists the directory dir ("." for the root). Its error is returned
+// only for the root; below it, errors become problems.
+func (w *walker) walk(dir string, depth int) error {
+	entries, err := fs.ReadDir(w.fsys, dir)
 	if err != nil {
 		if depth == 0 {
 			return err
 		}
-		w.problem(rel, unreadable(err))
+		w.problem(dir, unreadable(err))
 		return nil
 	}
 	names := make(map[string]bool, len(entries))
@@ -151,16 +159,16 @@ func (w *walker) walk(abs, rel string, depth int) error {
 		if strings.HasPrefix(name, ".") {
 			continue
 		}
-		childAbs, childRel := filepath.Join(abs, name), path.Join(rel, name)
+		childRel := path.Join(dir, name)
 		if e.Type()&fs.ModeSymlink != 0 {
-			target, err := os.Stat(childAbs)
+			target, err := fs.Stat(w.fsys, childRel)
 			switch {
 			case err != nil:
 				w.problem(childRel, fmt.Errorf("broken symbolic link: %w", unwrapPath(err)))
 			case target.IsDir():
 				w.problem(childRel, ErrSymlinkDir)
 			default:
-				w.addFile(childAbs, childRel, name, target, names)
+				w.addFile(childRel, name, target, names)
 			}
 			continue
 		}
@@ -169,7 +177,7 @@ func (w *walker) walk(abs, rel string, depth int) error {
 				w.problem(childRel, fmt.Errorf("directory nested deeper than %d levels, not read", maxDepth))
 				continue
 			}
-			w.walk(childAbs, childRel, depth+1) // errors below the root are problems
+			w.walk(childRel, depth+1) // errors below the root are problems
 			continue
 		}
 		info, err := e.Info()
@@ -179,13 +187,13 @@ func (w *walker) walk(abs, rel string, depth int) error {
 			}
 			continue
 		}
-		w.addFile(childAbs, childRel, name, info, names)
+		w.addFile(childRel, name, info, names)
 	}
 	return nil
 }
 
 // addFile records a corpus file, or checks a sidecar has its document.
-func (w *walker) addFile(abs, rel, name string, info fs.FileInfo, names map[string]bool) {
+func (w *walker) addFile(rel, name string, info fs.FileInfo, names map[string]bool) {
 	if doc, ok := strings.CutSuffix(name, MetaSuffix); ok {
 		if !names[doc] || !IsCorpusFile(doc) {
 			w.problem(rel, ErrOrphanMeta)
@@ -199,22 +207,22 @@ func (w *walker) addFile(abs, rel, name string, info fs.FileInfo, names map[stri
 		w.problem(rel, fmt.Errorf("%w (%s)", ErrNotRegular, info.Mode().Type()))
 		return
 	}
-	f := file{rel: rel, abs: abs, size: info.Size()}
+	f := file{rel: rel, size: info.Size()}
 	if names[name+MetaSuffix] {
-		f.sidecar = abs + MetaSuffix
+		f.sidecar = rel + MetaSuffix
 	}
 	w.files = append(w.files, f)
 }
 
 // readDocument reads and parses one corpus file and its sidecar.
-func readDocument(f file, maxSize int64) (Document, error) {
-	data, err := readFile(f.abs, maxSize)
+func readDocument(fsys fs.FS, f file, maxSize int64) (Document, error) {
+	data, err := readFile(fsys, f.rel, maxSize)
 	if err != nil {
 		return Document{}, err
 	}
 	var sidecar []byte
 	if f.sidecar != "" {
-		sidecar, err = readFile(f.sidecar, maxSidecarSize)
+		sidecar, err = readFile(fsys, f.sidecar, maxSidecarSize)
 		if err != nil {
 			return Document{}, fmt.Errorf("sidecar %s: %w", path.Base(f.rel)+MetaSuffix, err)
 		}
@@ -223,8 +231,8 @@ func readDocument(f file, maxSize int64) (Document, error) {
 }
 
 // readFile reads a regular file of at most maxSize bytes.
-func readFile(name string, maxSize int64) ([]byte, error) {
-	fh, err := os.Open(name)
+func readFile(fsys fs.FS, name string, maxSize int64) ([]byte, error) {
+	fh, err := fsys.Open(name)
 	if err != nil {
 		return nil, unreadable(err)
 	}
