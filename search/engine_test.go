@@ -264,7 +264,7 @@ func TestSubstringRecall(t *testing.T) {
 	rng := rand.New(rand.NewSource(20190614))
 	const draws = 300
 	var truePos, falsePos, falseNeg int
-	queries := 0
+	queries, punct := 0, 0
 	for i := 0; i < draws; i++ {
 		text := []rune(texts[ids[rng.Intn(len(ids))]])
 		n := 2 + rng.Intn(7)
@@ -277,6 +277,9 @@ func TestSubstringRecall(t *testing.T) {
 			continue
 		}
 		queries++
+		if zh.ExactKey(x) != zh.Key(x) {
+			punct++
+		}
 		want := scan(texts, x)
 		res, err := e.Search(context.Background(), Request{Query: `"` + x + `"`, Size: MaxSize, NoCollapse: true})
 		if err != nil {
@@ -305,8 +308,11 @@ func TestSubstringRecall(t *testing.T) {
 	}
 	recall := float64(truePos) / float64(max(1, truePos+falseNeg))
 	precision := float64(truePos) / float64(max(1, truePos+falsePos))
-	t.Logf("substring recall over %d quoted queries: recall %.4f, precision %.4f (%d paragraphs found, %d missed, %d extra)",
-		queries, recall, precision, truePos, falseNeg, falsePos)
+	t.Logf("substring recall over %d quoted queries (%d with punctuation): recall %.4f, precision %.4f (%d paragraphs found, %d missed, %d extra)",
+		queries, punct, recall, precision, truePos, falseNeg, falsePos)
+	if punct < queries/10 {
+		t.Errorf("only %d of %d queries hold punctuation", punct, queries)
+	}
 }
 
 // TestExactStringRankedFirst: for an unquoted word, the paragraphs that
