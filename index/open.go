@@ -93,6 +93,10 @@ type Index struct {
 // bleve.IndexAlias; writes go through the index package only.
 func (x *Index) Bleve() bleve.Index { return x.bleve }
 
+// Shards returns the bleve indexes of the generation, one per shard, for
+// reads that an alias does not support (a term dictionary). Do not close them.
+func (x *Index) Shards() []bleve.Index { return x.shards }
+
 // Dir returns the generation directory that was opened.
 func (x *Index) Dir() string { return x.dir }
 
