@@ -108,3 +108,16 @@ func TestAPISuggestFault(t *testing.T) {
 		t.Errorf("status %d, body %s; want 500 internal error without details", r.status, r.body)
 	}
 }
+
+// TestSuggestMarkup: without JavaScript the search box is a plain search
+// box in a GET form (app.js makes it a combobox); the empty listbox it
+// will fill is hidden.
+func TestSuggestMarkup(t *testing.T) {
+	ts := startServer(t, bundledEngine(t), web.Options{})
+	for _, path := range []string{"/", "/search?q=" + qs("上合组织"), "/docs/" + bishkek} {
+		r := do(t, http.MethodGet, ts.URL+path)
+		checkBody(t, r.body,
+			[]string{`<form class="searchform" role="search" action="/search" method="get"`, `<input id="q" name="q" type="search"`, `<ul id="q-suggest" class="suggest" role="listbox" aria-label="检索建议" hidden></ul>`},
+			[]string{`role="combobox"`, `aria-expanded`})
+	}
+}
