@@ -311,3 +311,32 @@ func TestSplitPrefix(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSuggest: any prefix and n give either suggestions within the bounds
+// (valid UTF-8, found by a search, ranked by count) or an ErrBadQuery
+// error; no panic.
+func FuzzSuggest(f *testing.F) {
+	for _, s := range []string{"上合", "上海合作組", "阿富汗 合", "-阿", `"上合`, "doc:x 上", "ＳＣＯ", "上合\xff", "(禁 OR 毒", "2", " ", "上合 ", "+", "\ufeff上"} {
+		f.Add(s, 0)
+	}
+	f.Add(strings.Repeat("上", MaxSuggestRunes+1), 3)
+	e := openTestEngine(f)
+	f.Fuzz(func(t *testing.T, prefix string, n int) {
+		n %= MaxSuggestions + 5
+		got, err := e.Suggest(context.Background(), prefix, n)
+		if err != nil {
+			if !errors.Is(err, ErrBadQuery) {
+				t.Fatalf("Suggest(%q, %d): %v, want nil or ErrBadQuery", prefix, n, err)
+			}
+			return
+		}
+		if got == nil || len(got) > max(n, DefaultSuggestions) {
+			t.Fatalf("Suggest(%q, %d): %d suggestions (nil %v)", prefix, n, len(got), got == nil)
+		}
+		for i, s := range got {
+			if !utf8.ValidString(s.Text) || s.Count <= 0 || i > 0 && s.Count > got[i-1].Count {
+				t.Fatalf("Suggest(%q, %d): %v", prefix, n, got)
+			}
+		}
+	})
+}
