@@ -112,12 +112,7 @@ func (e *Engine) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 		df int
 	}
 	out := make([]scored, 0, len(cands))
-	seen := make(map[string]bool, len(cands))
-	for _, c := range cands {
-		if seen[c.Text] {
-			continue
-		}
-		seen[c.Text] = true
+	for _, c := range cands { // distinct: phrases skip the words
 		text := head + c.Text
 		count, err := e.count(ctx, g, text)
 		if errors.Is(err, ErrBadQuery) {
