@@ -47,4 +47,10 @@
 // Request.NoCollapse. With collapsing, From counts collapsed hits, so pages
 // never repeat a paragraph; collapsing looks at the first 500 ranked
 // paragraphs, and pages beyond them are not collapsed.
+//
+// # Suggestions
+//
+// Engine.Suggest completes the last word of a query being typed from the
+// index's words (and abbreviations and document titles), each Suggestion
+// with the number of paragraphs a Search for it finds.
 package search

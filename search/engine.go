@@ -71,6 +71,9 @@ type Engine struct {
 	// sort orders of a query have the same facets, and counting them is
 	// half the cost of a common word.
 	facetCache *lru.Cache[facetKey, Facets]
+	// counts keeps the totals of the queries Suggest has counted: each
+	// keystroke asks again for most of the previous one's completions.
+	counts *lru.Cache[countKey, int]
 
 	reload sync.Mutex // serialises Reload and Close
 
@@ -106,7 +109,11 @@ func Open(dir string, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("facet cache: %w", err)
 	}
-	e := &Engine{dir: dir, cache: cache, facetCache: facetCache}
+	counts, err := lru.New[countKey, int](suggestCountCache)
+	if err != nil {
+		return nil, fmt.Errorf("suggestion count cache: %w", err)
+	}
+	e := &Engine{dir: dir, cache: cache, facetCache: facetCache, counts: counts}
 	for _, o := range opts {
 		o(&e.opts)
 	}
@@ -189,6 +196,7 @@ func (e *Engine) Reload() (swapped bool, err error) {
 	e.cur.Store(g)  // under e.reload: nobody else swaps or closes meanwhile
 	e.cache.Purge() // keyed by generation: the old entries can never hit again
 	e.facetCache.Purge()
+	e.counts.Purge()
 	e.opts.logger.Info("swapped in a new index generation", "old", old.idx.Dir(), "new", g.idx.Dir())
 	if err := e.release(old); err != nil {
 		return true, fmt.Errorf("close the old index generation: %w", err)

@@ -131,3 +131,4 @@ type Paragraph struct {
 //	func (e *Engine) Documents(ctx context.Context) ([]DocumentInfo, error)
 //	func (e *Engine) Document(ctx context.Context, id, query string) (*Document, error)
 //	func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]Paragraph, error)
+//	func (e *Engine) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) (in suggest.go)

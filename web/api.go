@@ -37,7 +37,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	h.Set("Cache-Control", "no-cache")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes()) // a write error means the client left
 }
@@ -88,6 +90,39 @@ func (s *Server) handleAPIDoc(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("document %q: %w", id, err)
 	}
 	writeJSON(w, http.StatusOK, doc)
+	return nil
+}
+
+// suggestMaxAge is how long a browser may reuse suggestions: they change
+// only when a new index generation is swapped in.
+const suggestMaxAge = "max-age=60"
+
+// suggestResponse is the JSON answer of /api/suggest.
+type suggestResponse struct {
+	Query       string              `json:"query"`
+	Suggestions []search.Suggestion `json:"suggestions"`
+}
+
+// handleAPISuggest answers with the completions of q, the query typed so
+// far (kept as sent: a trailing space means the last word is complete).
+func (s *Server) handleAPISuggest(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	n, err := intParam(v, "n", 1, search.MaxSuggestions)
+	if err != nil {
+		return err
+	}
+	q := v.Get("q")
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	sugs, err := s.searcher.Suggest(ctx, q, n)
+	if err != nil {
+		return err // not wrapped: a bad prefix's message goes to the user as is
+	}
+	if sugs == nil {
+		sugs = []search.Suggestion{}
+	}
+	w.Header().Set("Cache-Control", suggestMaxAge)
+	writeJSON(w, http.StatusOK, suggestResponse{Query: q, Suggestions: sugs})
 	return nil
 }
 

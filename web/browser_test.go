@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/scosearch/scosearch/web"
 )
@@ -140,7 +142,12 @@ func TestBrowserSearchToParagraph(t *testing.T) {
 	if !strings.HasPrefix(frag, "p") {
 		t.Fatalf("result link %q has no #pN fragment", href)
 	}
+	// The suggestions for 阿富汗 cover the first result: Escape closes them
+	// (once they have come, else it would clear the search box).
 	if err := chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS("#q-suggest [role=option]")),
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitNotVisible(chromedp.ID("q-suggest")),
 		chromedp.Click(chromedp.CSS("#results .hit-title a")),
 		chromedp.WaitVisible(chromedp.CSS(".para:target mark")),
 	); err != nil {
@@ -244,4 +251,145 @@ func screenshots(t *testing.T, ctx context.Context, name string) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBrowserSuggest: typing in the search box opens a listbox of
+// suggestions (a WAI-ARIA combobox); ArrowDown and Enter pick one and land
+// on its results; Escape closes the list; a click picks too.
+func TestBrowserSuggest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	ctx := newBrowser(t, 60*time.Second)
+	ts := startServer(t, bundledEngine(t), web.Options{})
+
+	type comboState struct {
+		Role       string   `json:"role"`
+		Expanded   string   `json:"expanded"`
+		Controls   string   `json:"controls"`
+		ListRole   string   `json:"listRole"`
+		ListHidden bool     `json:"listHidden"`
+		Options    []string `json:"options"`
+		Active     string   `json:"active"`
+		Selected   []string `json:"selected"`
+		Focused    string   `json:"focused"`
+	}
+	state := func() comboState {
+		t.Helper()
+		st, err := chromedp.Run(ctx, chromedp.Evaluate[comboState](`(() => {
+			const q = document.getElementById("q");
+			const lb = document.getElementById(q.getAttribute("aria-controls") || "q-suggest");
+			const act = q.getAttribute("aria-activedescendant");
+			return {
+				role: q.getAttribute("role") || "",
+				expanded: q.getAttribute("aria-expanded") || "",
+				controls: q.getAttribute("aria-controls") || "",
+				listRole: lb ? lb.getAttribute("role") : "",
+				listHidden: !lb || lb.hidden || lb.offsetParent === null,
+				options: lb ? Array.from(lb.querySelectorAll("[role=option] .text"), o => o.textContent) : [],
+				active: act && document.getElementById(act) ? document.getElementById(act).querySelector(".text").textContent : "",
+				selected: lb ? Array.from(lb.querySelectorAll("[role=option][aria-selected=true] .text"), o => o.textContent) : [],
+				focused: document.activeElement && document.activeElement.id,
+			};
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	typeAndWait := func(text string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(ts.URL+"/"),
+			chromedp.WaitVisible(chromedp.ID("q")),
+			chromedp.SendKeys(chromedp.ID("q"), text),
+			chromedp.WaitVisible(chromedp.CSS("#q-suggest [role=option]")),
+		); err != nil {
+			t.Fatal(err)
+		}
+	}
+	landedOn := func(want string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#results .hit"))); err != nil {
+			t.Fatal(err)
+		}
+		type page struct {
+			Path  string `json:"path"`
+			Query string `json:"query"`
+			Box   string `json:"box"`
+			Hits  int    `json:"hits"`
+		}
+		p, err := chromedp.Run(ctx, chromedp.Evaluate[page](`({
+			path: location.pathname,
+			query: new URLSearchParams(location.search).get("q"),
+			box: document.getElementById("q").value,
+			hits: document.querySelectorAll("#results .hit").length,
+		})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Path != "/search" || p.Query != want || p.Box != want || p.Hits == 0 {
+			t.Errorf("landed on %+v, want the results of %q", p, want)
+		}
+	}
+
+	// Before typing: a closed combobox.
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("q"))); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(); st.Role != "combobox" || st.Expanded != "false" || st.Controls != "q-suggest" || st.ListRole != "listbox" || !st.ListHidden {
+		t.Errorf("before typing: %+v; want a collapsed combobox controlling the listbox q-suggest", st)
+	}
+
+	// Typing opens the list, 上合组织 first.
+	typeAndWait("上合")
+	st := state()
+	if st.Expanded != "true" || st.ListHidden || len(st.Options) == 0 || st.Options[0] != "上合组织" || st.Active != "" || st.Focused != "q" {
+		t.Errorf("after typing 上合: %+v; want the list open with 上合组织 first, none active, focus in the box", st)
+	}
+	screenshots(t, ctx, "suggest")
+
+	// ArrowDown makes the first option active; ArrowDown, ArrowUp move.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(); st.Active != "上合组织" || !slices.Equal(st.Selected, []string{"上合组织"}) || st.Focused != "q" {
+		t.Errorf("after ArrowDown: %+v; want 上合组织 active and selected, focus in the box", st)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp)); err != nil {
+		t.Fatal(err)
+	}
+	if st := state(); st.Active != "上合组织" {
+		t.Errorf("after ArrowDown ArrowUp: active %q, want 上合组织", st.Active)
+	}
+	// Enter picks it and searches.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	landedOn("上合组织")
+
+	// Escape closes the list and keeps the text.
+	typeAndWait("上合")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	st = state()
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("q").value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Expanded != "false" || !st.ListHidden || st.Active != "" || box != "上合" {
+		t.Errorf("after Escape: %+v, box %q; want the list closed and 上合 kept", st, box)
+	}
+
+	// A click on an option picks it.
+	typeAndWait("上合")
+	second := state().Options
+	if len(second) < 2 {
+		t.Fatalf("options %q, want at least 2", second)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#q-suggest [role=option]:nth-child(2)"))); err != nil {
+		t.Fatal(err)
+	}
+	landedOn(second[1])
 }

@@ -13,6 +13,7 @@
 //	GET /api/search             same parameters plus size and from; JSON
 //	GET /api/docs               the documents of the index; JSON
 //	GET /api/docs/{doc}         one document with its paragraphs; JSON
+//	GET /api/suggest?q=&n=      completions of the query typed so far; JSON
 //	GET /healthz                {"status":"ok"}
 //	GET /static/...             embedded CSS, JavaScript, icon
 package web
@@ -38,6 +39,7 @@ type Searcher interface {
 	Search(ctx context.Context, req search.Request) (*search.Result, error)
 	Documents(ctx context.Context) ([]search.DocumentInfo, error)
 	Document(ctx context.Context, id, query string) (*search.Document, error)
+	Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error)
 }
 
 // Options configure a Server. The zero value of every field has a default.
@@ -148,6 +150,7 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/search", s.api(s.handleAPISearch)).Methods(get...)
 	r.Handle("/api/docs", s.api(s.handleAPIDocs)).Methods(get...)
 	r.Handle("/api/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
+	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)
 	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
 
 	// Assets.

@@ -35,6 +35,10 @@ func (f *faultySearcher) Documents(context.Context) ([]search.DocumentInfo, erro
 	return nil, fmt.Errorf("list: %w", search.ErrIndexNotFound)
 }
 
+func (f *faultySearcher) Suggest(context.Context, string, int) ([]search.Suggestion, error) {
+	return nil, errors.New("read segment 7 of /secret/path: checksum mismatch")
+}
+
 func (f *faultySearcher) Document(context.Context, string, string) (*search.Document, error) {
 	return nil, errors.New("read segment 7 of /secret/path: checksum mismatch")
 }

@@ -151,6 +151,14 @@ func (p *pendingEngine) Document(ctx context.Context, id, query string) (*search
 	return e.Document(ctx, id, query)
 }
 
+func (p *pendingEngine) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Suggest(ctx, prefix, n)
+}
+
 // buildFirstIndex builds the index of a fresh installation.
 func buildFirstIndex(ctx context.Context, corpusDir, indexDir string, log *slog.Logger, stderr io.Writer) int {
 	dir, cleanup, err := corpusPath(corpusDir)

@@ -68,6 +68,10 @@ func sortByLenDesc(s []string) {
 	}
 }
 
+// SynonymTerms returns every member of the synonyms list, folded, longest
+// first (a new slice each call).
+func SynonymTerms() []string { return append([]string(nil), synonyms().members...) }
+
 // Variants returns q followed by the forms of q with abbreviations from
 // the synonyms list expanded or contracted (上合组织 ↔ 上海合作组织,
 // 联大 ↔ 联合国大会, 安理会 ↔ 联合国安理会), at most MaxVariants forms, without

@@ -1,6 +1,6 @@
 // scosearch: progressive enhancement. Every page works without this file;
-// with it, results update as you type, "/" focuses the search box and the
-// "复制引用" buttons copy a citation.
+// with it, results update as you type, the search box suggests completions,
+// "/" focuses the search box and the "复制引用" buttons copy a citation.
 (function () {
   "use strict";
 
@@ -83,6 +83,162 @@
       schedule();
     });
     input.addEventListener("compositionend", schedule);
+  }
+
+  // Suggestions: the search box becomes a WAI-ARIA 1.2 combobox whose
+  // listbox offers completions from /api/suggest. ArrowDown/ArrowUp move
+  // through them, Enter or a click picks one and searches for it, Escape
+  // closes the list. Without this file the box is a plain search box.
+  var listbox = document.getElementById("q-suggest");
+  if (form && input && listbox && window.fetch && window.AbortController && window.URLSearchParams) {
+    var maxPrefix = 50; // characters, as the API accepts
+    var sugTimer = 0;
+    var sugController = null;
+    var options = []; // the option elements shown
+    var active = -1; // index of the active option, -1 for none
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", listbox.id);
+    input.setAttribute("aria-expanded", "false");
+
+    var setActive = function (i) {
+      if (active >= 0 && options[active]) {
+        options[active].classList.remove("active");
+        options[active].setAttribute("aria-selected", "false");
+      }
+      active = i;
+      var li = options[active];
+      if (active >= 0 && li) {
+        li.classList.add("active");
+        li.setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", li.id);
+        if (li.scrollIntoView) li.scrollIntoView({ block: "nearest" });
+      } else {
+        active = -1;
+        input.removeAttribute("aria-activedescendant");
+      }
+    };
+    var closeList = function () {
+      setActive(-1);
+      listbox.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    };
+    var openList = function () {
+      if (!options.length) return;
+      listbox.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    };
+
+    var render = function (suggestions) {
+      setActive(-1);
+      listbox.textContent = "";
+      options = [];
+      suggestions.forEach(function (s, i) {
+        var li = document.createElement("li");
+        li.id = "q-suggest-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-text", s.text);
+        var text = document.createElement("span");
+        text.className = "text";
+        text.textContent = s.text;
+        var n = document.createElement("span");
+        n.className = "n";
+        n.textContent = s.count + " 段";
+        li.appendChild(text);
+        li.appendChild(n);
+        listbox.appendChild(li);
+        options.push(li);
+      });
+      if (options.length && document.activeElement === input) openList();
+      else closeList();
+    };
+
+    var fetchSuggestions = function () {
+      var q = input.value;
+      if (sugController) sugController.abort();
+      sugController = null;
+      if (q.trim() === "" || Array.from(q).length > maxPrefix) {
+        render([]);
+        return;
+      }
+      sugController = new AbortController();
+      var params = new URLSearchParams({ q: q, n: "8" });
+      fetch("/api/suggest?" + params.toString(), { signal: sugController.signal, headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (resp) { return resp.ok ? resp.json() : { suggestions: [] }; })
+        .then(function (body) {
+          if (input.value !== q) return; // typed on meanwhile: a newer fetch follows
+          render(body.suggestions || []);
+        })
+        .catch(function (err) {
+          if (err && err.name === "AbortError") return;
+          render([]);
+        });
+    };
+    var scheduleSuggest = function () {
+      clearTimeout(sugTimer);
+      sugTimer = setTimeout(fetchSuggestions, 150);
+    };
+
+    var pick = function (li) {
+      clearTimeout(sugTimer);
+      if (sugController) sugController.abort();
+      input.value = li.getAttribute("data-text");
+      closeList();
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
+    };
+
+    input.addEventListener("input", function (e) {
+      if (e.isComposing) return; // wait for the input method's characters
+      scheduleSuggest();
+    });
+    input.addEventListener("compositionend", scheduleSuggest);
+    input.addEventListener("blur", closeList);
+    input.addEventListener("keydown", function (e) {
+      if (e.isComposing || e.keyCode === 229) return; // keys for the input method
+      var shown = !listbox.hidden;
+      switch (e.key) {
+        case "ArrowDown":
+          if (!options.length) return;
+          e.preventDefault();
+          if (!shown) {
+            openList();
+            if (e.altKey) return; // Alt+ArrowDown only opens
+          }
+          setActive(active + 1 < options.length ? active + 1 : -1);
+          break;
+        case "ArrowUp":
+          if (!shown) return;
+          e.preventDefault();
+          setActive(active < 0 ? options.length - 1 : active - 1);
+          break;
+        case "Enter":
+          if (shown && active >= 0) {
+            e.preventDefault();
+            pick(options[active]);
+          } else {
+            closeList(); // the form submits what was typed
+          }
+          break;
+        case "Escape":
+          if (shown) {
+            e.preventDefault(); // keep the text (a search box clears on Escape)
+            closeList();
+          }
+          break;
+        case "Tab":
+          closeList();
+          break;
+      }
+    });
+    // A press on an option must not take the focus from the box.
+    listbox.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    listbox.addEventListener("click", function (e) {
+      var li = e.target.closest ? e.target.closest("li[role=option]") : null;
+      if (li) pick(li);
+    });
   }
 
   // Citation buttons are hidden without JavaScript: show them.
