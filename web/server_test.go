@@ -35,7 +35,7 @@ func (f *faultySearcher) Documents(context.Context) ([]search.DocumentInfo, erro
 	return nil, fmt.Errorf("list: %w", search.ErrIndexNotFound)
 }
 
-func (f *faultySearcher) Document(context.Context, string, string) (*search.Document, error) {
+func (f *faultySearcher) DocumentPage(context.Context, string, string, int, int) (*search.Document, error) {
 	return nil, errors.New("read segment 7 of /secret/path: checksum mismatch")
 }
 
