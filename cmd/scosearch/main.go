@@ -3,13 +3,14 @@
 //
 // Usage:
 //
-//	scosearch serve   [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR]
+//	scosearch serve   [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--base-url URL]
 //	scosearch reindex [--corpus DIR] [--index DIR] [--full] [--check] [--shards N]
 //	scosearch search  [--index DIR] [--size N] [--from N] [--json] QUERY
 //	scosearch version
 //	scosearch help [COMMAND]
 //
-// Run "scosearch help" for details.
+// Flags may also follow the arguments; "--" ends them. Run "scosearch
+// help" for details.
 package main
 
 import (
