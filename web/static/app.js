@@ -93,6 +93,7 @@
     var m = /^#p(\d+)$/.exec(location.hash);
     if (!paged || !m || document.getElementById("p" + m[1]) || !window.URLSearchParams) return;
     var params = new URLSearchParams(location.search);
+    if (params.get("p") === m[1]) return; // already asked for: no loop
     params.delete("from");
     params.set("p", m[1]);
     location.replace(location.pathname + "?" + params.toString() + location.hash);
