@@ -353,8 +353,10 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 		v.BackURL = params{Q: q, Page: 1}.url()
 	}
 	if v.Paged = dp.From > 0 || total > dp.Size; v.Paged {
-		v.From, v.To = dp.From+1, dp.From+len(doc.Paragraphs)
-		if len(doc.Paragraphs) == 0 {
+		if len(doc.Paragraphs) > 0 {
+			v.From, v.To = dp.From+1, dp.From+len(doc.Paragraphs)
+			v.Title += fmt.Sprintf("（第%d–%d段）", v.From, v.To)
+		} else {
 			v.Note = strings.TrimSpace(v.Note + fmt.Sprintf(" 本文件共 %d 段，此处没有段落。", total))
 		}
 		last := max(0, (total-1)/dp.Size*dp.Size)
@@ -366,7 +368,6 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 			v.NextURL = dp.windowURL("/docs", doc.ID, dp.From+dp.Size)
 			v.LastURL = dp.windowURL("/docs", doc.ID, last)
 		}
-		v.Title += fmt.Sprintf("（第%d–%d段）", v.From, v.To)
 	}
 	prev := ""
 	for _, p := range doc.Paragraphs {
