@@ -141,7 +141,7 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	}
 	docs, problems, err := corpus.ReadDir(corpusDir, copts)
 	if err != nil {
-		return nil, fmt.Errorf("read corpus: %w", err)
+		return nil, err // it says "read corpus" and the directory
 	}
 	docs, problems = dropDuplicateIDs(docs, problems)
 	maxPara := opts.MaxParagraphBytes

@@ -207,10 +207,11 @@ func TestLongParagraphsBatchedByBytes(t *testing.T) {
 }
 
 // tinyFiles is how many tiny files TestManyTinyFiles writes: 2,000 in a
-// normal run (CI), the 100,000 when SCOSEARCH_RELIABILITY_FULL=1
-// (see RELIABILITY.md: about 80 s on 2 cores).
+// normal run (CI), the 100,000 when SCOSEARCH_LONG=1 (the long
+// run of every package) or SCOSEARCH_RELIABILITY_FULL=1 (see
+// RELIABILITY.md: about 80 s on 2 cores).
 func tinyFiles() int {
-	if os.Getenv("SCOSEARCH_RELIABILITY_FULL") == "1" {
+	if os.Getenv("SCOSEARCH_LONG") == "1" || os.Getenv("SCOSEARCH_RELIABILITY_FULL") == "1" {
 		return 100_000
 	}
 	return 2_000

@@ -30,6 +30,9 @@ const (
 	MaxNeighbours = 50
 	// Facet sizes: the most values returned per facet.
 	facetDocs, facetYears, facetSections = 20, 30, 30
+	// DefaultDocumentPage and MaxDocumentPage are the default and largest
+	// number of paragraphs DocumentPage returns.
+	DefaultDocumentPage, MaxDocumentPage = 200, 1000
 	// CacheSize is the number of results the Engine keeps.
 	CacheSize = 512
 )
@@ -440,8 +443,34 @@ func docInfo(d index.DocMeta) DocumentInfo {
 // Document returns document id with all its paragraphs in order. With a
 // non-empty query, Paragraph.HTML marks the query's matches (a bad query is
 // an ErrBadQuery error); otherwise it is the escaped text. An unknown id is
-// an ErrNotFound error.
+// an ErrNotFound error. A long document is better read page by page with
+// DocumentPage: the cost of Document grows with its length.
 func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) {
+	return e.document(ctx, id, q, 0, -1)
+}
+
+// DocumentPage is Document for a window of size paragraphs from offset
+// from (0-based): paragraphs from+1 to from+size, fewer at the end, none
+// from the end on. Document.From is from and DocumentInfo.Paragraphs the
+// document's total; q marks matches within the window only. size 0 means
+// DefaultDocumentPage; a size above MaxDocumentPage or a negative one, or
+// a negative from, is an ErrBadQuery error.
+func (e *Engine) DocumentPage(ctx context.Context, id, q string, from, size int) (*Document, error) {
+	switch {
+	case size == 0:
+		size = DefaultDocumentPage
+	case size < 0 || size > MaxDocumentPage:
+		return nil, badQuery(CodeBadSize, 0, strconv.Itoa(size), "size %d: want 1 to %d paragraphs", size, MaxDocumentPage)
+	}
+	if from < 0 {
+		return nil, badQuery(CodeBadFrom, 0, strconv.Itoa(from), "from %d: want 0 or more", from)
+	}
+	return e.document(ctx, id, q, from, size)
+}
+
+// document returns size paragraphs of document id from offset from, or
+// all from there when size < 0.
+func (e *Engine) document(ctx context.Context, id, q string, from, size int) (*Document, error) {
 	var marks query.Query
 	var p plan
 	if strings.TrimSpace(q) != "" {
@@ -463,14 +492,28 @@ func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) 
 	if !ok {
 		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
 	}
-	paras, err := g.paragraphs(ctx, id, 1, d.Paragraphs)
+	out := &Document{DocumentInfo: docInfo(d), From: from, Paragraphs: []Paragraph{}}
+	if from >= d.Paragraphs {
+		return out, nil
+	}
+	lo, hi := from+1, d.Paragraphs
+	if size >= 0 {
+		hi = min(hi, from+size)
+	}
+	paras, err := g.paragraphs(ctx, id, lo, hi)
 	if err != nil {
 		return nil, err
 	}
-	if marks != nil {
+	if marks != nil && len(paras) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("document %q: %w", id, err)
+		}
 		inDoc := query.NewTermQuery(id)
 		inDoc.SetField(index.FieldDoc)
-		br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{marks, inDoc}), max(1, len(paras)), 0, false)
+		flo, fhi, yes := float64(lo), float64(hi), true
+		span := query.NewNumericRangeInclusiveQuery(&flo, &fhi, &yes, &yes)
+		span.SetField(index.FieldN)
+		br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{marks, inDoc, span}), len(paras), 0, false)
 		br.IncludeLocations = true
 		sr, err := g.idx.Bleve().SearchInContext(ctx, br)
 		if err != nil {
@@ -486,7 +529,8 @@ func (e *Engine) Document(ctx context.Context, id, q string) (*Document, error) 
 			}
 		}
 	}
-	return &Document{DocumentInfo: docInfo(d), Paragraphs: paras}, nil
+	out.Paragraphs = paras
+	return out, nil
 }
 
 // paragraphs returns paragraphs lo..hi (inclusive) of document doc of

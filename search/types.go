@@ -106,9 +106,12 @@ type DocumentInfo struct {
 	Paragraphs int    `json:"paragraphs"`
 }
 
-// Document is a whole document, its paragraphs in order.
+// Document is a document with its paragraphs in order: all of them
+// (Engine.Document), or a window of them (Engine.DocumentPage).
 type Document struct {
 	DocumentInfo
+	// From is the number of paragraphs before the first of Paragraphs.
+	From       int         `json:"from"`
 	Paragraphs []Paragraph `json:"paragraph_list"`
 }
 
@@ -130,5 +133,6 @@ type Paragraph struct {
 //	func (e *Engine) Search(ctx context.Context, req Request) (*Result, error)
 //	func (e *Engine) Documents(ctx context.Context) ([]DocumentInfo, error)
 //	func (e *Engine) Document(ctx context.Context, id, query string) (*Document, error)
+//	func (e *Engine) DocumentPage(ctx context.Context, id, query string, from, size int) (*Document, error)
 //	func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]Paragraph, error)
 //	func (e *Engine) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) (in suggest.go)

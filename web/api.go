@@ -6,8 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -50,6 +54,72 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.apiSearch(w, r, p)
+}
+
+// searchBody is the body of POST /api/search: the parameters of
+// GET /api/search as a JSON object, for queries too long for a URL.
+type searchBody struct {
+	Q        string `json:"q"`
+	Size     *int   `json:"size"`
+	From     *int   `json:"from"`
+	Sort     string `json:"sort"`
+	Doc      string `json:"doc"`
+	Year     string `json:"year"`
+	Section  string `json:"section"`
+	Lang     string `json:"lang"`
+	Collapse *bool  `json:"collapse"`
+}
+
+// handleAPISearchPost is POST /api/search with a JSON body (at most
+// MaxBodyBytes): {"q": "阿富汗", "size": 10, "from": 0, "sort": "date",
+// "doc": "...", "year": "2019", "section": "...", "lang": "zh",
+// "collapse": false}. Every field but q may be left out; the checks and
+// the answer are those of GET.
+func (s *Server) handleAPISearchPost(w http.ResponseWriter, r *http.Request) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return &userError{status: http.StatusUnsupportedMediaType, msg: "the body must be JSON (Content-Type: application/json)"}
+		}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	var b searchBody
+	if err := dec.Decode(&b); err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			return &userError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body too large (more than %d bytes)", s.opts.MaxBodyBytes)}
+		case errors.Is(err, io.EOF):
+			return badParameter(`empty request body: want a JSON object such as {"q": "阿富汗"}`, "请求正文为空：应为 JSON 对象，例如 {\"q\": \"阿富汗\"}。")
+		}
+		return badParameter(fmt.Sprintf("request body is not a search object: %v", strings.TrimPrefix(err.Error(), "json: ")), "请求正文不是检索对象。")
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return badParameter("request body: want one JSON object and nothing after it", "请求正文应为一个 JSON 对象，其后不能再有内容。")
+	}
+	v := url.Values{}
+	for k, val := range map[string]string{"q": b.Q, "sort": b.Sort, "doc": b.Doc, "year": b.Year, "section": b.Section, "lang": b.Lang} {
+		v.Set(k, val)
+	}
+	if b.Size != nil {
+		v.Set("size", strconv.Itoa(*b.Size))
+	}
+	if b.From != nil {
+		v.Set("from", strconv.Itoa(*b.From))
+	}
+	if b.Collapse != nil {
+		v.Set("collapse", strconv.FormatBool(*b.Collapse))
+	}
+	p, err := s.parseParams(v, true)
+	if err != nil {
+		return err
+	}
+	return s.apiSearch(w, r, p)
+}
+
+// apiSearch runs the search of p and writes its JSON answer.
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, p params) error {
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
 	res, err := s.searcher.Search(ctx, p.apiRequest())
@@ -74,22 +144,50 @@ func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apiDocument is the answer of /api/docs/{doc}: the document's metadata,
+// its number of paragraphs (total, also as paragraphs) and one window of
+// them, with the addresses of the windows before and after.
+type apiDocument struct {
+	search.DocumentInfo
+	Total      int                `json:"total"`
+	From       int                `json:"from"`
+	Size       int                `json:"size"`
+	Paragraphs []search.Paragraph `json:"paragraph_list"`
+	Prev       string             `json:"prev,omitempty"`
+	Next       string             `json:"next,omitempty"`
+}
+
 func (s *Server) handleAPIDoc(w http.ResponseWriter, r *http.Request) error {
 	id := mux.Vars(r)["doc"]
-	p, err := s.parseParams(r.URL.Query(), true)
+	dp, err := s.parseDocParams(r.URL.Query(), true)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	doc, err := s.searcher.Document(ctx, id, p.Q)
+	doc, err := s.searcher.DocumentPage(ctx, id, dp.Q, dp.From, dp.Size)
 	if errors.Is(err, search.ErrBadQuery) {
 		return err // not wrapped: the message goes to the user as is
 	}
 	if err != nil {
 		return fmt.Errorf("document %q: %w", id, err)
 	}
-	writeJSON(w, http.StatusOK, doc)
+	total := doc.DocumentInfo.Paragraphs
+	if dp.P > total {
+		return errParagraphNotFound(dp.P, total)
+	}
+	out := apiDocument{DocumentInfo: doc.DocumentInfo, Total: total, From: dp.From, Size: dp.Size, Paragraphs: doc.Paragraphs}
+	if out.Paragraphs == nil {
+		out.Paragraphs = []search.Paragraph{}
+	}
+	if dp.From > 0 {
+		last := max(0, (total-1)/dp.Size*dp.Size)
+		out.Prev = dp.windowURL("/api/docs", doc.ID, min(max(0, dp.From-dp.Size), last))
+	}
+	if dp.From+dp.Size < total {
+		out.Next = dp.windowURL("/api/docs", doc.ID, dp.From+dp.Size)
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -123,10 +221,5 @@ func (s *Server) handleAPISuggest(w http.ResponseWriter, r *http.Request) error 
 	}
 	w.Header().Set("Cache-Control", suggestMaxAge)
 	writeJSON(w, http.StatusOK, suggestResponse{Query: q, Suggestions: sugs})
-	return nil
-}
-
-func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	return nil
 }

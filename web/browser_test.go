@@ -74,7 +74,7 @@ func TestBrowserSearchToParagraph(t *testing.T) {
 		t.Skip("browser test skipped with -short")
 	}
 	ctx := newBrowser(t, 60*time.Second)
-	ts := startServer(t, bundledEngine(t), web.Options{})
+	ts := startServer(t, bundledEngine(t), web.Options{BaseURL: "https://sco.example.org"})
 	u, err := url.Parse(ts.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestBrowserSearchToParagraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := strings.TrimPrefix(frag, "p")
-	wantCite := "《上海合作组织成员国元首理事会比什凯克宣言》（2019年6月14日，比什凯克），第" + n + "段。" + ts.URL + "/docs/2019-bishkek-declaration#" + frag
+	wantCite := "《上海合作组织成员国元首理事会比什凯克宣言》（2019年6月14日，比什凯克），第" + n + "段。https://sco.example.org/docs/2019-bishkek-declaration#" + frag
 	if copied != wantCite {
 		t.Errorf("copied %q, want %q", copied, wantCite)
 	}

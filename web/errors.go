@@ -65,6 +65,8 @@ func chineseStatus(status int) string {
 		return "不支持该请求方法"
 	case http.StatusRequestEntityTooLarge:
 		return "请求过大"
+	case http.StatusUnsupportedMediaType:
+		return "不支持该内容类型"
 	case http.StatusRequestURITooLong:
 		return "网址过长"
 	case http.StatusServiceUnavailable:
@@ -74,7 +76,7 @@ func chineseStatus(status int) string {
 	}
 }
 
-// serveError writes err as JSON under /api/ and /healthz, as an HTML page
+// serveError writes err as JSON under /api/, /healthz and /readyz, as an HTML page
 // elsewhere. Errors that are not the user's fault are logged in full.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := errorStatus(err)
@@ -108,5 +110,5 @@ func errorBody(err error, msg string) map[string]any {
 }
 
 func wantsJSON(r *http.Request) bool {
-	return r.URL.Path == "/healthz" || r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
+	return r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
 }

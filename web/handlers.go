@@ -308,6 +308,12 @@ type docPage struct {
 	BackURL   string // to the search results, when arriving from them
 	Sections  []sectionLink
 	Paragraph []paraView
+
+	// Paging of a document longer than a window: paragraphs From to To
+	// (1-based) of Total are shown.
+	Paged                               bool
+	Total, From, To                     int
+	FirstURL, PrevURL, NextURL, LastURL string
 }
 
 type sectionLink struct {
@@ -322,34 +328,61 @@ type paraView struct {
 	SectionAnchor string
 	HTML          template.HTML
 	Cite          string
+	Permalink     string // "#p12", or the address of its window when paged
+}
+
+// errParagraphNotFound is the 404 of a p= beyond the document's end.
+func errParagraphNotFound(n, total int) error {
+	return &userError{status: http.StatusNotFound, msg: fmt.Sprintf("paragraph %d not found: the document has %d", n, total)}
 }
 
 func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 	id := mux.Vars(r)["doc"]
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > s.opts.MaxQueryLen {
-		q = "" // only used for highlighting: show the document plain
+	dp, err := s.parseDocParams(r.URL.Query(), false)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	doc, err := s.searcher.Document(ctx, id, q)
+	doc, err := s.searcher.DocumentPage(ctx, id, dp.Q, dp.From, dp.Size)
 	note := ""
-	if err != nil && q != "" && errors.Is(err, search.ErrBadQuery) {
+	if err != nil && dp.Q != "" && errors.Is(err, search.ErrBadQuery) {
 		note = "检索式有误，未作高亮。"
-		doc, err = s.searcher.Document(ctx, id, "")
+		doc, err = s.searcher.DocumentPage(ctx, id, "", dp.From, dp.Size)
 	}
 	if err != nil {
 		return fmt.Errorf("document %q: %w", id, err)
 	}
+	total := doc.DocumentInfo.Paragraphs
+	if dp.P > total {
+		return errParagraphNotFound(dp.P, total)
+	}
 
-	v := docPage{Title: doc.Title, Q: q, Params: params{Q: q, Page: 1}, Doc: doc, Date: chineseDate(doc.Date), Note: note}
+	q := dp.Q
+	v := docPage{Title: doc.Title, Q: q, Params: params{Q: q, Page: 1}, Doc: doc, Date: chineseDate(doc.Date), Note: note, Total: total}
 	if v.Title == "" {
 		v.Title = doc.ID
 	}
 	if q != "" {
 		v.BackURL = params{Q: q, Page: 1}.url()
 	}
-	base := s.baseURL(r)
+	if v.Paged = dp.From > 0 || total > dp.Size; v.Paged {
+		if len(doc.Paragraphs) > 0 {
+			v.From, v.To = dp.From+1, dp.From+len(doc.Paragraphs)
+			v.Title += fmt.Sprintf("（第%d–%d段）", v.From, v.To)
+		} else {
+			v.Note = strings.TrimSpace(v.Note + fmt.Sprintf(" 本文件共 %d 段，此处没有段落。", total))
+		}
+		last := max(0, (total-1)/dp.Size*dp.Size)
+		if dp.From > 0 {
+			v.FirstURL = dp.windowURL("/docs", doc.ID, 0)
+			v.PrevURL = dp.windowURL("/docs", doc.ID, min(max(0, dp.From-dp.Size), last))
+		}
+		if dp.From+dp.Size < total {
+			v.NextURL = dp.windowURL("/docs", doc.ID, dp.From+dp.Size)
+			v.LastURL = dp.windowURL("/docs", doc.ID, last)
+		}
+	}
 	prev := ""
 	for _, p := range doc.Paragraphs {
 		pv := paraView{
@@ -357,8 +390,12 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 			N:      p.N,
 			// Paragraph.HTML is the text escaped by package search, with
 			// <mark> around matches: the contract that makes this safe.
-			HTML: template.HTML(p.HTML),
-			Cite: citation(doc.DocumentInfo, p.N, base+docURL(doc.ID, "", p.N)),
+			HTML:      template.HTML(p.HTML),
+			Cite:      citation(doc.DocumentInfo, p.N, s.opts.BaseURL+docURL(doc.ID, "", p.N)),
+			Permalink: "#p" + strconv.Itoa(p.N),
+		}
+		if v.Paged {
+			pv.Permalink = docURL(doc.ID, q, p.N)
 		}
 		if p.Section != "" && p.Section != prev {
 			pv.Section = p.Section
@@ -369,18 +406,6 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 		v.Paragraph = append(v.Paragraph, pv)
 	}
 	return s.render(w, r, http.StatusOK, tmplDoc, v)
-}
-
-// baseURL is the scheme and host used in citations.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.opts.BaseURL != "" {
-		return strings.TrimRight(s.opts.BaseURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // citation is the reference copied by the "复制引用" button:

@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -191,14 +194,68 @@ func TestPages(t *testing.T) {
 }
 
 func TestCitationButton(t *testing.T) {
+	// No base URL: the citation holds the path, never the request's host.
 	ts := startServer(t, bundledEngine(t), web.Options{})
 	r := do(t, http.MethodGet, ts.URL+"/docs/"+bishkek+"?q="+qs("阿富汗"))
-	want := `data-citation="《上海合作组织成员国元首理事会比什凯克宣言》（2019年6月14日，比什凯克），第12段。` + ts.URL + `/docs/` + bishkek + `#p12"`
-	checkBody(t, r.body, []string{want}, nil)
+	want := `data-citation="《上海合作组织成员国元首理事会比什凯克宣言》（2019年6月14日，比什凯克），第12段。/docs/` + bishkek + `#p12"`
+	checkBody(t, r.body, []string{want}, []string{ts.URL, "127.0.0.1"})
 
 	ts = startServer(t, bundledEngine(t), web.Options{BaseURL: "https://sco.example.org/"})
 	r = do(t, http.MethodGet, ts.URL+"/docs/"+bishkek)
 	checkBody(t, r.body, []string{`第3段。https://sco.example.org/docs/` + bishkek + `#p3"`}, nil)
+}
+
+// A hostile Host header, or none (HTTP/1.0), never reaches a link.
+func TestCitationIgnoresHost(t *testing.T) {
+	for _, base := range []string{"", "https://sco.example.org"} {
+		ts := startServer(t, bundledEngine(t), web.Options{BaseURL: base})
+		addr := strings.TrimPrefix(ts.URL, "http://")
+		for _, req := range []string{
+			"GET /docs/" + bishkek + " HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+			"GET /docs/" + bishkek + " HTTP/1.0\r\n\r\n",
+		} {
+			c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+			if _, err := io.WriteString(c, req); err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(c)
+			c.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := string(b)
+			if !strings.Contains(body, " 200 OK") {
+				t.Fatalf("%q: %s", req, truncate(body, 300))
+			}
+			want := `第3段。` + base + `/docs/` + bishkek + `#p3"`
+			checkBody(t, body, []string{want}, []string{"evil.example", "http:///", "http://127.0.0.1"})
+		}
+	}
+}
+
+func TestParseBaseURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"https://sco.example.org", "https://sco.example.org"},
+		{"https://sco.example.org/", "https://sco.example.org"},
+		{"http://127.0.0.1:8080/sco/", "http://127.0.0.1:8080/sco"},
+	} {
+		if got, err := web.ParseBaseURL(tc.in); err != nil || got != tc.want {
+			t.Errorf("ParseBaseURL(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"sco.example.org", "ftp://sco.example.org", "https://", "https://a.org/?x=1", "https://a.org/#f", "https://u:p@a.org", "https://a.org/%zz", "javascript:alert(1)"} {
+		if got, err := web.ParseBaseURL(bad); err == nil {
+			t.Errorf("ParseBaseURL(%q) = %q, want an error", bad, got)
+		}
+		if _, err := web.New(bundledEngine(t), web.Options{BaseURL: bad}); err == nil {
+			t.Errorf("New with BaseURL %q: no error", bad)
+		}
+	}
 }
 
 // A document whose title and text hold <script> shows them as text on
@@ -343,11 +400,12 @@ func TestAPI(t *testing.T) {
 		{name: "unknown document", path: "/api/docs/no-such-document", status: 404, check: wantError("not found")},
 		{name: "unknown API route", path: "/api/nowhere", status: 404, check: wantError("not found")},
 		{name: "health", path: "/healthz", status: 200, check: func(t *testing.T, body map[string]any) {
-			if diff := cmp.Diff(map[string]any{"status": "ok"}, body); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
+			gen, _ := body["generation"].(string)
+			if body["status"] != "ok" || !strings.HasPrefix(gen, "gen-") || strings.Contains(gen, "/") || len(body) != 2 {
+				t.Errorf("health %v, want status ok and the generation's name", body)
 			}
 		}},
-		{name: "wrong method", method: http.MethodPost, path: "/api/search?q=x", status: 405, check: wantError("method not allowed")},
+		{name: "wrong method", method: http.MethodPut, path: "/api/search?q=x", status: 405, check: wantError("method not allowed")},
 		{name: "wrong method on health", method: http.MethodDelete, path: "/healthz", status: 405, check: wantError("method not allowed")},
 	}
 	for _, tc := range tests {

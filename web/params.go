@@ -161,19 +161,102 @@ func (p params) url() string {
 	return "/search?" + v.Encode()
 }
 
-// docURL is the address of document doc, with the query to highlight and
-// the paragraph to land on (n > 0).
-func docURL(doc, q string, n int) string {
+// docPath is the path of document doc's page, each segment of its id
+// escaped (ids may hold slashes).
+func docPath(doc string) string {
 	segs := strings.Split(doc, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
-	u := "/docs/" + strings.Join(segs, "/")
+	return "/docs/" + strings.Join(segs, "/")
+}
+
+// docURL is the address of document doc, with the query to highlight and
+// the paragraph to land on (n > 0). A paragraph beyond the first window of
+// search.DefaultDocumentPage paragraphs adds p=n, which opens the window
+// that holds it; the short form /docs/{doc}#p12 serves the others.
+func docURL(doc, q string, n int) string {
+	v := url.Values{}
 	if q != "" {
-		u += "?q=" + url.QueryEscape(q)
+		v.Set("q", q)
+	}
+	if n > search.DefaultDocumentPage {
+		v.Set("p", strconv.Itoa(n))
+	}
+	u := docPath(doc)
+	if len(v) > 0 {
+		u += "?" + v.Encode()
 	}
 	if n > 0 {
 		u += "#p" + strconv.Itoa(n)
+	}
+	return u
+}
+
+// docParams are the parameters of /docs/{doc} and /api/docs/{doc}.
+type docParams struct {
+	Q    string
+	From int // paragraphs before the window
+	Size int // paragraphs in the window
+	P    int // the paragraph asked for with p=, 0 if none
+}
+
+// parseDocParams reads q, from, size and p (the paragraph whose window to
+// show, instead of from). A bad q is an error for the API; the page drops
+// it, as it only highlights.
+func (s *Server) parseDocParams(v url.Values, api bool) (docParams, error) {
+	var p docParams
+	p.Q = strings.TrimSpace(v.Get("q"))
+	if !utf8.ValidString(p.Q) {
+		if api {
+			return p, badParameter("parameter q is not valid UTF-8", "检索式含有无法识别的字符（不是有效的 UTF-8）。")
+		}
+		p.Q = ""
+	}
+	if n := utf8.RuneCountInString(p.Q); n > s.opts.MaxQueryLen {
+		if api {
+			return p, badParameter(fmt.Sprintf("query too long: %d characters, at most %d", n, s.opts.MaxQueryLen), fmt.Sprintf("检索式过长：%d 个字符，最多 %d 个。", n, s.opts.MaxQueryLen))
+		}
+		p.Q = ""
+	}
+	var err error
+	if p.Size, err = intParam(v, "size", 1, search.MaxDocumentPage); err != nil {
+		return p, err
+	}
+	if p.Size == 0 {
+		p.Size = search.DefaultDocumentPage
+	}
+	if p.From, err = intParam(v, "from", 0, 0); err != nil {
+		return p, err
+	}
+	if p.P, err = intParam(v, "p", 1, 0); err != nil {
+		return p, err
+	}
+	if p.P > 0 {
+		if strings.TrimSpace(v.Get("from")) != "" {
+			return p, badParameter("give parameter p (a paragraph) or from, not both", "参数 p（段落）和 from 只能给一个。")
+		}
+		p.From = (p.P - 1) / p.Size * p.Size
+	}
+	return p, nil
+}
+
+// windowURL is the address (under prefix "/docs" or "/api/docs") of the
+// window of document doc from offset from, with p's query and size.
+func (p docParams) windowURL(prefix, doc string, from int) string {
+	v := url.Values{}
+	if p.Q != "" {
+		v.Set("q", p.Q)
+	}
+	if from > 0 {
+		v.Set("from", strconv.Itoa(from))
+	}
+	if p.Size != search.DefaultDocumentPage {
+		v.Set("size", strconv.Itoa(p.Size))
+	}
+	u := prefix + strings.TrimPrefix(docPath(doc), "/docs")
+	if len(v) > 0 {
+		u += "?" + v.Encode()
 	}
 	return u
 }

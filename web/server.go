@@ -9,12 +9,16 @@
 //
 //	GET /                       search box and syntax help
 //	GET /search?q=&page=&sort=&doc=&year=&section=&lang=
-//	GET /docs/{doc}             a whole document, paragraphs anchored #p{n}
+//	GET /docs/{doc}?q=&p=&from=&size=
+//	                            a document, a window of paragraphs at a time,
+//	                            paragraphs anchored #p{n}
 //	GET /api/search             same parameters plus size and from; JSON
+//	POST /api/search            the same as a JSON object in the body
 //	GET /api/docs               the documents of the index; JSON
-//	GET /api/docs/{doc}         one document with its paragraphs; JSON
+//	GET /api/docs/{doc}         a window of a document's paragraphs; JSON
 //	GET /api/suggest?q=&n=      completions of the query typed so far; JSON
-//	GET /healthz                {"status":"ok"}
+//	GET /healthz                {"status":"ok"|"starting"|"degraded"|..., "generation":...}
+//	GET /readyz                 200 when an index is open and searchable
 //	GET /static/...             embedded CSS, JavaScript, icon
 package web
 
@@ -26,6 +30,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -34,11 +40,12 @@ import (
 )
 
 // Searcher is what the web server needs from a search engine.
-// *search.Engine implements it.
+// *search.Engine implements it. A Searcher that can tell whether it is
+// ready implements HealthReporter too.
 type Searcher interface {
 	Search(ctx context.Context, req search.Request) (*search.Result, error)
 	Documents(ctx context.Context) ([]search.DocumentInfo, error)
-	Document(ctx context.Context, id, query string) (*search.Document, error)
+	DocumentPage(ctx context.Context, id, query string, from, size int) (*search.Document, error)
 	Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error)
 }
 
@@ -64,15 +71,20 @@ type Options struct {
 	// ShutdownTimeout bounds how long Serve waits for in-flight requests
 	// after its context is cancelled. Default DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
-	// BaseURL, e.g. "https://sco.example.org", is used for the links in
-	// copied citations. Default: the scheme and Host of each request.
+	// BaseURL, e.g. "https://sco.example.org", begins the absolute links
+	// of copied citations (see ParseBaseURL). Default: none, a citation
+	// holds the path only. The links of the pages are relative, and
+	// nothing is ever taken from the request's Host header.
 	BaseURL string
 }
 
 // Defaults of Options.
 const (
-	DefaultMaxQueryLen     = search.MaxQueryRunes
-	DefaultMaxURILen       = 8 << 10
+	DefaultMaxQueryLen = search.MaxQueryRunes
+	// DefaultMaxURILen admits the longest query and filters the
+	// parameters allow, percent-encoded (12 bytes for a 4-byte character),
+	// in a paging link: 12×1,000 + 4×3×512 + change < 20 KB.
+	DefaultMaxURILen       = 20 << 10
 	DefaultMaxBodyBytes    = 64 << 10
 	DefaultPageSize        = 10
 	DefaultSearchTimeout   = 10 * time.Second
@@ -128,6 +140,9 @@ func New(s Searcher, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
+	if opts.BaseURL, err = ParseBaseURL(opts.BaseURL); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	srv := &Server{searcher: s, opts: opts, log: opts.Logger, pages: p}
 	srv.handler = srv.middleware(srv.routes())
 	return srv, nil
@@ -148,10 +163,12 @@ func (s *Server) routes() *mux.Router {
 	// JSON API.
 	// (No mux subrouter: it answers 404 instead of 405 to a wrong method.)
 	r.Handle("/api/search", s.api(s.handleAPISearch)).Methods(get...)
+	r.Handle("/api/search", s.api(s.handleAPISearchPost)).Methods(http.MethodPost)
 	r.Handle("/api/docs", s.api(s.handleAPIDocs)).Methods(get...)
 	r.Handle("/api/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
 	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)
 	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
+	r.Handle("/readyz", s.api(s.handleReadyz)).Methods(get...)
 
 	// Assets.
 	r.PathPrefix("/static/").Handler(s.static()).Methods(get...)
@@ -160,7 +177,11 @@ func (s *Server) routes() *mux.Router {
 		s.serveError(w, r, errNotFound)
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", "GET, HEAD")
+		allow := "GET, HEAD"
+		if r.URL.Path == "/api/search" {
+			allow += ", POST"
+		}
+		w.Header().Set("Allow", allow)
 		s.serveError(w, r, errMethod)
 	})
 	return r
@@ -207,4 +228,27 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
 	}
 	return nil
+}
+
+// ParseBaseURL checks a base URL for citations: empty, or an absolute
+// http or https URL with a host and no query or fragment, such as
+// "https://sco.example.org" or "https://example.org/sco/". It returns it
+// without the trailing slash.
+func ParseBaseURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("base URL %q: %w", raw, err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("base URL %q: want an http:// or https:// URL", raw)
+	case u.Host == "" || u.User != nil:
+		return "", fmt.Errorf("base URL %q: want a host and no user name", raw)
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.HasSuffix(raw, "#"):
+		return "", fmt.Errorf("base URL %q: want no query or fragment", raw)
+	}
+	return strings.TrimRight(raw, "/"), nil
 }

@@ -39,7 +39,7 @@ func (f *faultySearcher) Suggest(context.Context, string, int) ([]search.Suggest
 	return nil, errors.New("read segment 7 of /secret/path: checksum mismatch")
 }
 
-func (f *faultySearcher) Document(context.Context, string, string) (*search.Document, error) {
+func (f *faultySearcher) DocumentPage(context.Context, string, string, int, int) (*search.Document, error) {
 	return nil, errors.New("read segment 7 of /secret/path: checksum mismatch")
 }
 

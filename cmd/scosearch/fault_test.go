@@ -25,11 +25,20 @@ import (
 )
 
 // faultBinary is the scosearch binary built by TestMain ("" if the build
-// failed: the tests that need it fail with faultBuildErr).
+// failed: the tests that need it fail with faultBuildErr). testRoot is a
+// directory for what the tests share, removed by TestMain.
 var (
 	faultBinary   string
 	faultBuildErr error
+	testRoot      string
 )
+
+// longTests reports whether the long versions of the fault tests run
+// (SCOSEARCH_LONG=1, for a nightly run): more kill points on a larger
+// corpus. The default run keeps the package within a few minutes on a
+// loaded machine: every process of the binary loads the dictionary,
+// seconds of CPU.
+func longTests() bool { return os.Getenv("SCOSEARCH_LONG") == "1" }
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "scosearch-cmd-test-")
@@ -37,6 +46,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	testRoot = dir
 	bin := filepath.Join(dir, "scosearch")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
@@ -192,19 +202,25 @@ func killAt(t *testing.T, bin, corpusDir, indexDir string, delay time.Duration, 
 }
 
 // TestKillReindex kills a full reindex with SIGKILL at several points: after
-// fixed delays from start-up, and as soon as it reports indexing,
-// verifying and swapping. Each time the index in place (the previous one,
-// or the new one when the kill came after the swap) opens read-only and
-// answers a search, and the next reindex succeeds and leaves no leftovers.
+// a delay from start-up, and as soon as it reports indexing, verifying and
+// swapping (with SCOSEARCH_LONG=1: four delays and every stage, on a corpus
+// twice as large). Each time the index in place (the previous one, or the
+// new one when the kill came after the swap) opens read-only and answers a
+// search, and the next reindex succeeds and leaves no leftovers.
 func TestKillReindex(t *testing.T) {
 	bin := needBinary(t)
 	indexDir := t.TempDir()
 	small := faultCorpusDir(t, 2)
-	big := faultCorpusDir(t, 24) // about 0.6 MB, 1,900 paragraphs: seconds to index
+	bigDocs := 12 // about 0.3 MB, 950 paragraphs: a second or more to index
+	if longTests() {
+		bigDocs = 24
+	}
+	big := faultCorpusDir(t, bigDocs)
 
-	out, err := reindexCmd(context.Background(), bin, small, indexDir, "--quiet").CombinedOutput()
-	if err != nil {
-		t.Fatalf("first reindex: %v\n%s", err, out)
+	// The reindexes that are not killed run in this process: a process of
+	// the binary costs a dictionary load.
+	if _, err := index.Build(context.Background(), small, indexDir, index.BuildOptions{}); err != nil {
+		t.Fatalf("first reindex: %v", err)
 	}
 	prev, err := index.Current(indexDir)
 	if err != nil {
@@ -217,18 +233,23 @@ func TestKillReindex(t *testing.T) {
 	prevParagraphs := x.Meta().Paragraphs
 	x.Close()
 
-	points := []struct {
+	type point struct {
 		delay  time.Duration
 		onLine string
-	}{
-		{200 * time.Millisecond, ""},
-		{500 * time.Millisecond, ""},
+	}
+	points := []point{
 		{time.Second, ""},
-		{2 * time.Second, ""},
-		{0, "reindex: reading files"},
 		{0, "reindex: indexing documents"},
 		{0, "reindex: verify"},
 		{0, "reindex: swap"},
+	}
+	if longTests() {
+		points = append([]point{
+			{200 * time.Millisecond, ""},
+			{500 * time.Millisecond, ""},
+			{2 * time.Second, ""},
+			{0, "reindex: reading files"},
+		}, points...)
 	}
 	var kills, finished int
 	for _, p := range points {
@@ -266,11 +287,11 @@ func TestKillReindex(t *testing.T) {
 	}
 
 	// A later reindex succeeds and removes what the killed ones left.
-	out, err = reindexCmd(context.Background(), bin, big, indexDir, "--quiet").CombinedOutput()
-	if err != nil {
-		t.Fatalf("reindex after the kills: %v\n%s", err, out)
+	code, out, errOut := runCmd("reindex", "--corpus", big, "--index", indexDir, "--quiet")
+	if code != exitOK {
+		t.Fatalf("reindex after the kills: exit %d\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(string(out), "Indexed 24 documents") {
+	if !strings.Contains(out, fmt.Sprintf("Indexed %d documents", bigDocs)) {
 		t.Errorf("reindex after the kills:\n%s", out)
 	}
 	servable(t, indexDir, "", 0)
@@ -278,9 +299,9 @@ func TestKillReindex(t *testing.T) {
 	if len(tmps) != 0 {
 		t.Errorf("leftovers of the killed runs remain: %v", tmps)
 	}
-	out, err = exec.Command(bin, "search", "--index", indexDir, "上合组织").CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "上合组织") {
-		t.Errorf("scosearch search after the kills: %v\n%s", err, out)
+	code, out, errOut = runCmd("search", "--index", indexDir, "上合组织")
+	if code != exitOK || !strings.Contains(out, "上合组织") {
+		t.Errorf("scosearch search after the kills: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
@@ -292,9 +313,9 @@ func TestReindexDiskFull(t *testing.T) {
 	bin := needBinary(t)
 	indexDir := t.TempDir()
 	corpusDir := faultCorpusDir(t, 6)
-	out, err := reindexCmd(context.Background(), bin, corpusDir, indexDir, "--quiet").CombinedOutput()
-	if err != nil {
-		t.Fatalf("first reindex: %v\n%s", err, out)
+	// Only the reindex on a full disk needs a process of its own.
+	if _, err := index.Build(context.Background(), corpusDir, indexDir, index.BuildOptions{}); err != nil {
+		t.Fatalf("first reindex: %v", err)
 	}
 	prev, _ := index.Current(indexDir)
 	x, err := index.Open(indexDir, index.OpenOptions{ReadOnly: true})
@@ -314,7 +335,7 @@ func TestReindexDiskFull(t *testing.T) {
 	} else {
 		t.Skip("neither prlimit nor sh: cannot limit the file size")
 	}
-	out, err = cmd.CombinedOutput()
+	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != exitFailure {
 		t.Fatalf("reindex on a full disk: %v, want exit status %d\n%s", err, exitFailure, out)
@@ -329,8 +350,8 @@ func TestReindexDiskFull(t *testing.T) {
 		t.Errorf("the failed reindex left %v", tmps)
 	}
 	// Space again: the reindex succeeds.
-	if out, err := reindexCmd(context.Background(), bin, corpusDir, indexDir, "--full", "--quiet").CombinedOutput(); err != nil {
-		t.Fatalf("reindex with space again: %v\n%s", err, out)
+	if code, out, errOut := runCmd("reindex", "--corpus", corpusDir, "--index", indexDir, "--full", "--quiet"); code != exitOK {
+		t.Fatalf("reindex with space again: exit %d\n%s%s", code, out, errOut)
 	}
 	servable(t, indexDir, "", prevParagraphs)
 }
@@ -348,18 +369,22 @@ func TestReindexExitCodes(t *testing.T) {
 		name string
 		args []string
 		code int
+		long bool // only with SCOSEARCH_LONG=1: it loads the dictionary again
 	}{
-		{"success", []string{"reindex", "--quiet", "--corpus", corpusDir, "--index", indexDir}, exitOK},
-		{"incremental success", []string{"reindex", "--quiet", "--corpus", corpusDir, "--index", indexDir}, exitOK},
-		{"no documents", []string{"reindex", "--quiet", "--corpus", empty, "--index", indexDir}, exitFailure},
-		{"missing corpus", []string{"reindex", "--corpus", filepath.Join(empty, "nope"), "--index", indexDir}, exitFailure},
-		{"unknown flag", []string{"reindex", "--nope"}, exitUsage},
-		{"extra argument", []string{"reindex", "--index", indexDir, "extra"}, exitUsage},
-		{"bad shards", []string{"reindex", "--shards", "0", "--index", indexDir}, exitUsage},
-		{"no command", nil, exitUsage},
+		{"success", []string{"reindex", "--quiet", "--corpus", corpusDir, "--index", indexDir}, exitOK, false},
+		{"incremental success", []string{"reindex", "--quiet", "--corpus", corpusDir, "--index", indexDir}, exitOK, true},
+		{"no documents", []string{"reindex", "--quiet", "--corpus", empty, "--index", indexDir}, exitFailure, false},
+		{"missing corpus", []string{"reindex", "--corpus", filepath.Join(empty, "nope"), "--index", indexDir}, exitFailure, false},
+		{"unknown flag", []string{"reindex", "--nope"}, exitUsage, false},
+		{"extra argument", []string{"reindex", "--index", indexDir, "extra"}, exitUsage, false},
+		{"bad shards", []string{"reindex", "--shards", "0", "--index", indexDir}, exitUsage, false},
+		{"no command", nil, exitUsage, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.long && !longTests() {
+				t.Skip("set SCOSEARCH_LONG=1 to run it")
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			out, err := exec.CommandContext(ctx, bin, tc.args...).CombinedOutput()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/search"
+	"github.com/scosearch/scosearch/web"
 )
 
 const bundledCorpus = "../../testdata/corpus"
@@ -56,6 +59,13 @@ func TestHelpAndUsage(t *testing.T) {
 		{[]string{"help", "reindex"}, exitOK, "-full"},
 		{[]string{"serve", "-h"}, exitOK, "-corpus"},
 		{[]string{"reindex", "-h"}, exitOK, "-check"},
+		{[]string{"help", "-h"}, exitOK, "Commands:"},
+		{[]string{"help", "--help"}, exitOK, "Commands:"},
+		{[]string{"help", "help"}, exitOK, "Commands:"},
+		{[]string{"search", "-h"}, exitOK, `"--" ends them`},
+		{[]string{"serve", "-h"}, exitOK, "-base-url"},
+		{[]string{"serve", "--base-url", "ftp://x"}, exitUsage, `--base-url: "ftp://x": want an http:// or https:// URL`},
+		{[]string{"version", "extra", "-h"}, exitOK, "Usage: scosearch version"},
 		{[]string{"help", "nope"}, exitUsage, `unknown command "nope"`},
 		{[]string{"nope"}, exitUsage, `unknown command "nope"`},
 		{[]string{"version"}, exitOK, "scosearch "},
@@ -181,6 +191,36 @@ func TestServe(t *testing.T) {
 		t.Errorf("阿富汗: %d hits, want 2", n)
 	}
 
+	// Ready once the index is open (the search above waited for it).
+	for _, path := range []string{"healthz", "readyz"} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h struct{ Status, Generation string }
+		err = json.NewDecoder(resp.Body).Decode(&h)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || h.Status != "ok" || !strings.HasPrefix(h.Generation, "gen-") {
+			t.Errorf("%s: status %d, %+v, %v", path, resp.StatusCode, h, err)
+		}
+	}
+
+	// Citations link to the listen address, whatever the Host header says.
+	req, err := http.NewRequest(http.MethodGet, base+"docs/2019-bishkek-declaration", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "evil.example"
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !strings.Contains(string(page), "第3段。"+base+"docs/2019-bishkek-declaration#p3") || strings.Contains(string(page), "evil.example") {
+		t.Errorf("document page with Host: evil.example: status %d, %v; citations do not link to %s", resp.StatusCode, err, base)
+	}
+
 	// A reindex with a new document is picked up without a restart.
 	corpusDir := t.TempDir()
 	if err := os.CopyFS(corpusDir, os.DirFS(bundledCorpus)); err != nil {
@@ -234,5 +274,45 @@ func TestServeRefusesIncompatibleIndex(t *testing.T) {
 	code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir}, io.Discard, &stderr)
 	if code != exitFailure || !strings.Contains(stderr.String(), "scosearch reindex --full --index "+indexDir) {
 		t.Errorf("serve on an incompatible index: exit %d\n%s", code, stderr.String())
+	}
+}
+
+// The Health of serve's searcher follows the opening of the index and the
+// outcome of reloads.
+func TestPendingEngineHealth(t *testing.T) {
+	dir := searchCmdIndex(t)
+	ctx := context.Background()
+	p := newPendingEngine()
+	if h := p.Health(ctx); h.Status != web.HealthStarting {
+		t.Errorf("before the index is open: %+v", h)
+	}
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := p.Search(short, search.Request{Query: "x"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a search while starting: %v, want the request's deadline", err)
+	}
+	e, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	p.ready(e)
+	want := web.Health{Status: web.HealthOK, Generation: filepath.Base(e.Generation())}
+	if h := p.Health(ctx); h != want {
+		t.Errorf("open: %+v, want %+v", h, want)
+	}
+	p.setReloadErr(errors.New("open search index: damaged"))
+	if h := p.Health(ctx); h.Status != web.HealthDegraded || h.Generation != want.Generation || h.Reason == "" || strings.Contains(h.Reason, "damaged") {
+		t.Errorf("after a failed reload: %+v", h)
+	}
+	p.setReloadErr(nil)
+	if h := p.Health(ctx); h != want {
+		t.Errorf("after a good reload: %+v, want %+v", h, want)
+	}
+
+	failed := newPendingEngine()
+	failed.fail(errors.New("no index"))
+	if h := failed.Health(ctx); h.Status != web.HealthUnavailable {
+		t.Errorf("failed to open: %+v", h)
 	}
 }

@@ -106,8 +106,14 @@ func printReport(w io.Writer, r *index.Report) {
 	}
 	fmt.Fprintf(w, "Indexed %d documents, %d paragraphs (%s build: %d analysed, %d unchanged, %d removed) in %s.\n",
 		r.Documents, r.Paragraphs, mode, r.Analysed, r.Reused, r.Removed, r.Took.Round(time.Millisecond))
-	if s := r.Took.Seconds(); s > 0 && r.Bytes > 0 {
-		fmt.Fprintf(w, "Analysed %.2f MB of text at %.2f MB/s.\n", float64(r.Bytes)/1e6, float64(r.Bytes)/1e6/s)
+	if r.Bytes > 0 {
+		// The rate only means something for a large input: a small one is
+		// timed mostly loading the dictionary.
+		rate := ""
+		if s := r.Took.Seconds(); s > 0 && r.Bytes >= minRateBytes {
+			rate = " at " + formatBytes(int64(float64(r.Bytes)/s)) + "/s"
+		}
+		fmt.Fprintf(w, "Analysed %s of text%s.\n", formatBytes(r.Bytes), rate)
 	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(w, "Skipped %d files:\n", len(r.Problems))
@@ -167,16 +173,40 @@ func newProgressReporter(w io.Writer) func(index.Progress) {
 			start = time.Now()
 		}
 		stage, last = p.Stage, time.Now()
-		mbps := float64(p.Bytes) / 1e6 / max(time.Since(start).Seconds(), 1e-3)
+		rate := int64(float64(p.Bytes) / max(time.Since(start).Seconds(), 1e-3))
 		switch p.Stage {
 		case "read":
-			fmt.Fprintf(w, "reindex: reading files %d/%d, %.1f/%.1f MB\n", p.Documents, p.TotalDocuments, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6)
+			fmt.Fprintf(w, "reindex: reading files %d/%d, %s of %s\n", p.Documents, p.TotalDocuments, formatBytes(p.Bytes), formatBytes(p.TotalBytes))
 		case "index":
-			fmt.Fprintf(w, "reindex: indexing documents %d/%d, paragraphs %d, %.2f/%.2f MB, %.1f MB/s\n",
-				p.Documents, p.TotalDocuments, p.Paragraphs, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6, mbps)
+			fmt.Fprintf(w, "reindex: indexing documents %d/%d, paragraphs %d, %s of %s, %s/s\n",
+				p.Documents, p.TotalDocuments, p.Paragraphs, formatBytes(p.Bytes), formatBytes(p.TotalBytes), formatBytes(rate))
 		default:
 			fmt.Fprintf(w, "reindex: %s, %d paragraphs\n", p.Stage, p.Paragraphs)
 		}
+	}
+}
+
+// minRateBytes is the least text for which printReport gives a rate.
+const minRateBytes = 1 << 20
+
+// formatBytes writes n in B, KB, MB or GB (powers of 1000), with three
+// significant digits at most: "512 B", "24.1 KB", "58.3 MB".
+func formatBytes(n int64) string {
+	units := []string{"B", "KB", "MB", "GB", "TB"}
+	v, u := float64(n), 0
+	for v >= 999.5 && u < len(units)-1 {
+		v /= 1000
+		u++
+	}
+	switch {
+	case u == 0:
+		return fmt.Sprintf("%d B", n)
+	case v < 9.995:
+		return fmt.Sprintf("%.2f %s", v, units[u])
+	case v < 99.95:
+		return fmt.Sprintf("%.1f %s", v, units[u])
+	default:
+		return fmt.Sprintf("%.0f %s", v, units[u])
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 // or, with --json, as one search.JSONResult object. Exit status 0 with
 // results or none, 2 for a bad query or usage, 1 for other errors.
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("search", "QUERY", stderr)
+	fs := newFlagSet("search", "QUERY\n\nFlags may come before or after the words of the query; \"--\" ends them\n(scosearch search -- -abc 上合 searches for 上合 without abc).", stderr)
 	indexDir := fs.String("index", defaultIndexDir(), "index directory")
 	size := fs.Int("size", search.DefaultSize, fmt.Sprintf("hits per page (1 to %d)", search.MaxSize))
 	from := fs.Int("from", 0, "offset of the first hit, for paging")

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -14,14 +17,30 @@ import (
 	"github.com/scosearch/scosearch/search"
 )
 
-// searchCmdIndex builds the bundled corpus into a temporary index.
+// shared is the index of the bundled corpus, built once for the tests
+// that only read it.
+var shared struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// searchCmdIndex returns the shared index of the bundled corpus. Tests
+// must not change it.
 func searchCmdIndex(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := index.Build(context.Background(), filepath.Join("..", "..", "testdata", "corpus"), dir, index.BuildOptions{}); err != nil {
-		t.Fatalf("build index: %v", err)
+	shared.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		shared.dir = filepath.Join(testRoot, "bundled-index")
+		if _, err := index.Build(ctx, bundledCorpus, shared.dir, index.BuildOptions{}); err != nil {
+			shared.err = fmt.Errorf("build the shared index: %w", err)
+		}
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
 	}
-	return dir
+	return shared.dir
 }
 
 func runSearchCmd(args ...string) (code int, stdout, stderr string) {
@@ -59,6 +78,18 @@ func TestRunSearch(t *testing.T) {
 		{"no query", []string{"--index", dir}, exitUsage, nil, "no query", true},
 		{"bad flag", []string{"--nope", "反恐"}, exitUsage, nil, "flag provided but not defined", true},
 		{"no index", []string{"--index", filepath.Join(dir, "missing"), "反恐"}, exitFailure, nil, "scosearch reindex", true},
+		// Flags may follow the query; "--" ends them.
+		{"flags after the query", []string{"乔蓬阿塔", "--size", "1", "--index", dir, "--sort=date"}, exitOK,
+			[]string{"2 results for 乔蓬阿塔 (", "1 to 1:"}, "", false},
+		{"flags between words", []string{"--index", dir, "交通运输", "--no-collapse", "多边合作"}, exitOK,
+			[]string{"results for 交通运输 多边合作 (", "1. ", "2. "}, "", false},
+		{"an excluded word is no flag", []string{"--index", dir, "乔蓬阿塔", "-会议"}, exitOK,
+			[]string{"results for 乔蓬阿塔 -会议 ("}, "", false},
+		{"double dash ends the flags", []string{"--index", dir, "--", "乔蓬阿塔", "-abc"}, exitOK,
+			[]string{"2 results for 乔蓬阿塔 -abc ("}, "", false},
+		{"without it -abc is a flag", []string{"--index", dir, "乔蓬阿塔", "-abc"}, exitUsage, nil, "flag provided but not defined: -abc", true},
+		{"mistyped flag after the query", []string{"--index", dir, "乔蓬阿塔", "--jsno"}, exitUsage, nil, "flag provided but not defined: -jsno", true},
+		{"flag without its value", []string{"--index", dir, "乔蓬阿塔", "--size"}, exitUsage, nil, "flag needs an argument: -size", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,7 +117,7 @@ func TestRunSearch(t *testing.T) {
 
 func TestRunSearchJSON(t *testing.T) {
 	dir := searchCmdIndex(t)
-	code, stdout, stderr := runSearchCmd("--index", dir, "--json", "--size", "1", "乔蓬阿塔")
+	code, stdout, stderr := runSearchCmd("乔蓬阿塔", "--index", dir, "--json", "--size", "1")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,12 +25,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	indexDir := fs.String("index", defaultIndexDir(), "index directory (built from --corpus if there is none)")
 	corpusDir := fs.String("corpus", "", "corpus to build the index from when there is none (default: the bundled corpus)")
 	reload := fs.Duration("reload-interval", 2*time.Second, "how often to look for an index swapped in by reindex (0: only on SIGHUP)")
+	baseURL := fs.String("base-url", "", "public address of the site, e.g. https://sco.example.org, for the links of copied citations (default: http:// and the listen address)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "scosearch serve: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
+		return exitUsage
+	}
+	if _, err := web.ParseBaseURL(*baseURL); err != nil {
+		fmt.Fprintf(stderr, "scosearch serve: --base-url: %v\n", strings.TrimPrefix(err.Error(), "base URL "))
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -43,13 +50,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// it (bounded by the server's search timeout) instead of being refused.
 	start := time.Now()
 	engine := newPendingEngine()
-	srv, err := web.New(engine, web.Options{Logger: log})
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
 		return exitFailure
 	}
-	ln, err := net.Listen("tcp", *addr)
+	if *baseURL == "" {
+		*baseURL = listenBaseURL(ln.Addr(), log)
+	}
+	srv, err := web.New(engine, web.Options{Logger: log, BaseURL: *baseURL})
 	if err != nil {
+		ln.Close()
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
 		return exitFailure
 	}
@@ -66,7 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		engine.ready(e)
 		log.Info("index open", "index", *indexDir, "generation", e.Generation(), "open_ms", time.Since(start).Milliseconds())
-		go watchIndex(ctx, e, *reload, log)
+		go watchIndex(ctx, e, *reload, log, engine.setReloadErr)
 		opened <- nil
 	}()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", *indexDir)
@@ -92,12 +103,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
+// listenBaseURL is the base URL of citations when --base-url is not
+// given: http:// and the address listened on, or none (citations hold the
+// path only) when that is every interface (":8080", "0.0.0.0:8080"), which
+// is no address a reader can use.
+func listenBaseURL(addr net.Addr, log *slog.Logger) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		log.Warn("listening on every interface: citations hold the path only; give --base-url for absolute links", "addr", addr.String())
+		return ""
+	}
+	return "http://" + tcp.String()
+}
+
 // pendingEngine is the web server's Searcher while the index opens: its
-// methods wait for the engine (or the request's end), then delegate.
+// methods wait for the engine (or the request's end), then delegate. It
+// reports its web.Health: starting until the index is open, degraded
+// while the latest reload failed.
 type pendingEngine struct {
 	done   chan struct{}
 	engine *search.Engine
 	err    error
+
+	mu        sync.Mutex
+	reloadErr error // of the latest Reload, nil if it succeeded
 }
 
 func newPendingEngine() *pendingEngine { return &pendingEngine{done: make(chan struct{})} }
@@ -143,12 +172,41 @@ func (p *pendingEngine) Documents(ctx context.Context) ([]search.DocumentInfo, e
 	return e.Documents(ctx)
 }
 
-func (p *pendingEngine) Document(ctx context.Context, id, query string) (*search.Document, error) {
+func (p *pendingEngine) DocumentPage(ctx context.Context, id, query string, from, size int) (*search.Document, error) {
 	e, err := p.wait(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return e.Document(ctx, id, query)
+	return e.DocumentPage(ctx, id, query, from, size)
+}
+
+func (p *pendingEngine) setReloadErr(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.reloadErr = err
+}
+
+// Health is starting until the index is open, unavailable if it failed
+// to open, degraded while the latest reload fails (the previous
+// generation is still searched), and ok otherwise. Further checks of the
+// open engine (a damaged generation) add their reason here.
+func (p *pendingEngine) Health(ctx context.Context) web.Health {
+	select {
+	case <-p.done:
+	default:
+		return web.Health{Status: web.HealthStarting, Reason: "opening the index"}
+	}
+	if p.err != nil {
+		return web.Health{Status: web.HealthUnavailable, Reason: "the index could not be opened"}
+	}
+	h := web.Health{Status: web.HealthOK, Generation: web.GenerationName(p.engine.Generation())}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.reloadErr != nil {
+		h.Status = web.HealthDegraded
+		h.Reason = "a newer index generation could not be opened; the previous one is searched (see the server log)"
+	}
+	return h
 }
 
 func (p *pendingEngine) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
@@ -181,8 +239,9 @@ func buildFirstIndex(ctx context.Context, corpusDir, indexDir string, log *slog.
 }
 
 // watchIndex swaps in a new index generation written by reindex: on SIGHUP
-// at once, and every interval otherwise. It stops with ctx.
-func watchIndex(ctx context.Context, engine *search.Engine, interval time.Duration, log *slog.Logger) {
+// at once, and every interval otherwise, telling report the outcome of
+// each attempt (nil: success or nothing new). It stops with ctx.
+func watchIndex(ctx context.Context, engine *search.Engine, interval time.Duration, log *slog.Logger, report func(error)) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -200,6 +259,7 @@ func watchIndex(ctx context.Context, engine *search.Engine, interval time.Durati
 		case <-tick:
 		}
 		swapped, err := engine.Reload()
+		report(err)
 		if err != nil {
 			log.Error("reload index", "err", err)
 			continue

@@ -241,6 +241,22 @@
     });
   }
 
+  // A long document shows a window of paragraphs. A permalink #p1234 to a
+  // paragraph of another window (written by hand, or from an old link)
+  // opens the window that holds it: ?p=1234.
+  var paged = document.querySelector("article.document[data-paged]");
+  var toParagraph = function () {
+    var m = /^#p(\d+)$/.exec(location.hash);
+    if (!paged || !m || document.getElementById("p" + m[1]) || !window.URLSearchParams) return;
+    var params = new URLSearchParams(location.search);
+    if (params.get("p") === m[1]) return; // already asked for: no loop
+    params.delete("from");
+    params.set("p", m[1]);
+    location.replace(location.pathname + "?" + params.toString() + location.hash);
+  };
+  toParagraph();
+  window.addEventListener("hashchange", toParagraph);
+
   // Citation buttons are hidden without JavaScript: show them.
   var copyText = function (text) {
     if (navigator.clipboard && window.isSecureContext) {
