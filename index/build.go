@@ -15,11 +15,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/gofrs/flock"
 
 	"github.com/scosearch/scosearch/index/corpus"
 	"github.com/scosearch/scosearch/index/zh"
@@ -472,20 +472,18 @@ func (w *writer) close() error {
 
 // lockDir takes an exclusive, non-blocking lock on indexDir/.lock so that two
 // builds never run at once. The lock dies with the process (kill -9 too).
+// gofrs/flock uses flock(2) on Unix and LockFileEx on Windows.
 func lockDir(indexDir string) (func(), error) {
 	path := filepath.Join(indexDir, ".lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	l := flock.New(path)
+	locked, err := l.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("lock index directory: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
+	if !locked {
 		return nil, fmt.Errorf("%w on %q (lock %s is held)", ErrBuildRunning, indexDir, path)
 	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	return func() { _ = l.Unlock() }, nil
 }
 
 // cleanLeftovers removes what an interrupted build left behind. It runs
