@@ -176,7 +176,7 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	if err != nil && prev != "" {
 		// The current generation is damaged (or cannot be read): it
 		// stays current until this build replaces it, built from scratch.
-		report.FullReason = fmt.Sprintf("the current index cannot be reused: %v", err)
+		report.FullReason = cannotReuse(err)
 		log.Info("index: building from scratch: " + report.FullReason)
 		if rmErr := os.RemoveAll(tmp); rmErr != nil {
 			return nil, fmt.Errorf("remove unusable copy: %w", rmErr)
@@ -373,18 +373,25 @@ func previousGeneration(indexDir string, shards int, full bool) (string, Meta, s
 		return "", Meta{}, ""
 	}
 	if err != nil {
-		return "", Meta{}, fmt.Sprintf("the current index cannot be reused: %v", err)
+		return "", Meta{}, cannotReuse(err)
 	}
 	m, err := readMeta(cur)
 	switch {
 	case err != nil:
-		return "", Meta{}, fmt.Sprintf("the current index cannot be reused: %v", err)
+		return "", Meta{}, cannotReuse(err)
 	case m.Format != FormatVersion || m.Analyzer != zh.Fingerprint():
 		return "", Meta{}, fmt.Sprintf("the analyzer or index format changed (was %q format %d, now %q format %d)", m.Analyzer, m.Format, zh.Fingerprint(), FormatVersion)
 	case m.Shards != shards:
 		return "", Meta{}, fmt.Sprintf("the shard count changed from %d to %d", m.Shards, shards)
 	}
 	return cur, m, ""
+}
+
+// cannotReuse is the reason for a full build when the current generation
+// cannot be read; the advice to run reindex --full, which this build does,
+// is dropped.
+func cannotReuse(err error) string {
+	return "the current index cannot be reused: " + strings.TrimSuffix(err.Error(), "; run scosearch reindex --full")
 }
 
 // writer adds and deletes paragraphs in the shards of a new generation.

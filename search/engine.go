@@ -67,7 +67,8 @@ type Engine struct {
 	// half the cost of a common word.
 	facetCache *lru.Cache[facetKey, Facets]
 
-	reload sync.Mutex // serialises Reload
+	reload sync.Mutex  // serialises Reload
+	health healthState // outcome of the last Reload (health.go)
 
 	// mu guards gen and closed; every request holds it for reading from
 	// start to end, so a generation is closed only when no request uses it.
@@ -157,7 +158,9 @@ func (e *Engine) Reload() (swapped bool, err error) {
 	defer e.reload.Unlock()
 	cur, err := index.Current(e.dir)
 	if err != nil {
-		return false, indexError(e.dir, err)
+		err = indexError(e.dir, err)
+		e.health.failed("", err)
+		return false, err
 	}
 	e.mu.RLock()
 	closed, same := e.closed, e.gen != nil && e.gen.idx.Dir() == cur
@@ -166,12 +169,18 @@ func (e *Engine) Reload() (swapped bool, err error) {
 		return false, ErrClosed
 	}
 	if same {
+		e.health.ok()
 		return false, nil
+	}
+	if err := e.health.known(cur); err != nil {
+		return false, err
 	}
 	g, err := e.open()
 	if err != nil {
+		e.health.failed(cur, err)
 		return false, err
 	}
+	e.health.ok()
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()

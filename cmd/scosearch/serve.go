@@ -184,6 +184,7 @@ func watchIndex(ctx context.Context, engine *search.Engine, interval time.Durati
 		defer t.Stop()
 		tick = t.C
 	}
+	lastErr := ""
 	for {
 		select {
 		case <-ctx.Done():
@@ -193,9 +194,15 @@ func watchIndex(ctx context.Context, engine *search.Engine, interval time.Durati
 		}
 		swapped, err := engine.Reload()
 		if err != nil {
-			log.Error("reload index", "err", err)
+			// Once per problem, not every interval: the Engine keeps
+			// serving the generation it has (Engine.Health says degraded).
+			if msg := err.Error(); msg != lastErr {
+				log.Error("reload index: still serving the previous generation", "generation", engine.Generation(), "err", err)
+				lastErr = msg
+			}
 			continue
 		}
+		lastErr = ""
 		if swapped {
 			log.Info("swapped in a new index generation")
 		}
