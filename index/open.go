@@ -141,13 +141,31 @@ func Current(indexDir string) (string, error) {
 	return filepath.Join(indexDir, name), nil
 }
 
+// openAttempts bounds how often Open follows CURRENT to a newer generation.
+const openAttempts = 3
+
 // Open opens the current generation of the index at indexDir.
+//
+// A reindex removes generations two swaps old, so a slow opener can find
+// the generation it read in CURRENT half deleted (bleve then reports a
+// missing segment as "error parsing mapping JSON"). When opening fails and
+// CURRENT names another generation by then, Open tries that one.
 func Open(indexDir string, opts OpenOptions) (*Index, error) {
 	gen, err := Current(indexDir)
 	if err != nil {
 		return nil, err
 	}
-	return openGeneration(gen, opts)
+	for attempt := 1; ; attempt++ {
+		x, err := openGeneration(gen, opts)
+		if err == nil || attempt == openAttempts {
+			return x, err
+		}
+		now, cerr := Current(indexDir)
+		if cerr != nil || now == gen {
+			return nil, err
+		}
+		gen = now
+	}
 }
 
 func readMeta(gen string) (Meta, error) {
