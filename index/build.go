@@ -383,6 +383,11 @@ func previousGeneration(indexDir string, shards int, full bool) (string, Meta, s
 		return "", Meta{}, fmt.Sprintf("the analyzer or index format changed (was %q format %d, now %q format %d)", m.Analyzer, m.Format, zh.Fingerprint(), FormatVersion)
 	case m.Shards != shards:
 		return "", Meta{}, fmt.Sprintf("the shard count changed from %d to %d", m.Shards, shards)
+	case len(m.Documents) > 0 && m.Documents[0].Form == "":
+		// Built before documents recorded their indexed form: none could
+		// be reused, and replacing every one in a copy is slower than
+		// starting afresh.
+		return "", Meta{}, "the index predates the per-document check of what changed"
 	}
 	return cur, m, ""
 }

@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -112,5 +113,42 @@ func TestStaleMetadata(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIndexWithoutForms: an index built before documents recorded their
+// indexed form (no "form", no "checksum" in scosearch.json) opens, and the
+// next reindex builds from scratch, saying why.
+func TestIndexWithoutForms(t *testing.T) {
+	corpusDir := copyCorpus(t, nil)
+	indexDir := t.TempDir()
+	build(t, corpusDir, indexDir, index.BuildOptions{})
+	gen, _ := index.Current(indexDir)
+	path := filepath.Join(gen, "scosearch.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m index.Meta
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Checksum = ""
+	for i := range m.Documents {
+		m.Documents[i].Form = ""
+	}
+	if b, err = json.MarshalIndent(m, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open(t, indexDir).Close()
+	rep := build(t, corpusDir, indexDir, index.BuildOptions{})
+	if !rep.Full || !strings.Contains(rep.FullReason, "predates") {
+		t.Errorf("reindex: full %v, reason %q; want a full build saying the index predates forms", rep.Full, rep.FullReason)
+	}
+	if again := build(t, corpusDir, indexDir, index.BuildOptions{}); again.Full || again.Reused != 1 {
+		t.Errorf("next reindex: full %v, %d reused; want incremental, 1 reused", again.Full, again.Reused)
 	}
 }
