@@ -4,22 +4,20 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/gofrs/flock"
 
 	"github.com/scosearch/scosearch/index/corpus"
 	"github.com/scosearch/scosearch/index/zh"
@@ -88,6 +86,10 @@ type Report struct {
 	Problems   []corpus.Problem // files skipped, with reasons
 	Took       time.Duration
 	Full       bool // whether the build started from scratch
+	// FullReason says why an incremental build started from scratch
+	// ("" when it did not, or when Full was asked for or there was no
+	// index): for example, the current generation is damaged.
+	FullReason string
 }
 
 // Build rebuilds the index at indexDir from the corpus at corpusDir. It
@@ -153,8 +155,11 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		return nil, fmt.Errorf("corpus %q has no document to index (%d files skipped)", corpusDir, len(problems))
 	}
 
-	prev, prevMeta := previousGeneration(indexDir, shards, opts.Full, log)
-	report := &Report{Problems: problems, Full: prev == ""}
+	prev, prevMeta, reason := previousGeneration(indexDir, shards, opts.Full)
+	report := &Report{Problems: problems, Full: prev == "", FullReason: reason}
+	if reason != "" {
+		log.Info("index: building from scratch: " + reason)
+	}
 
 	gen := filepath.Join(indexDir, genPrefix+time.Now().UTC().Format("20060102T150405.000000000")+"-"+randomSuffix())
 	tmp := gen + tmpSuffix
@@ -167,17 +172,18 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		}
 	}()
 
-	w, err := newWriter(tmp, prev, shards)
+	w, err := newWriter(tmp, prev, prevMeta, shards)
 	if err != nil && prev != "" {
-		// The copy of the previous generation cannot be opened (seen
-		// once under heavy load, cause unknown): analyse everything.
-		log.Warn("index: incremental build impossible, building from scratch", "err", err)
+		// The current generation is damaged (or cannot be read): it
+		// stays current until this build replaces it, built from scratch.
+		report.FullReason = cannotReuse(err)
+		log.Info("index: building from scratch: " + report.FullReason)
 		if rmErr := os.RemoveAll(tmp); rmErr != nil {
 			return nil, fmt.Errorf("remove unusable copy: %w", rmErr)
 		}
 		prev, prevMeta = "", Meta{}
 		report.Full = true
-		w, err = newWriter(tmp, "", shards)
+		w, err = newWriter(tmp, "", Meta{}, shards)
 	}
 	if err != nil {
 		return nil, err
@@ -196,9 +202,16 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		d := &docs[i]
 		dm := DocMeta{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang,
 			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, shards)}
+		dm.Form, err = indexedForm(d, dm.Shard)
+		if err != nil {
+			return nil, err
+		}
 		meta.Documents = append(meta.Documents, dm)
 		meta.Paragraphs += len(d.Paragraphs)
-		if o, found := old[d.ID]; found && o.Hash == d.Hash && o.Shard == dm.Shard && o.Paragraphs == dm.Paragraphs && prev != "" {
+		// Reuse only what would be indexed exactly as it is: a renamed
+		// file (en.txt → en.zh.txt), a sidecar or a corpus reader change
+		// can change a document's metadata with the same bytes.
+		if o, found := old[d.ID]; found && o.Form != "" && o.Form == dm.Form && o.Shard == dm.Shard && o.Paragraphs == dm.Paragraphs && prev != "" {
 			report.Reused++
 			delete(old, d.ID)
 			continue
@@ -262,7 +275,7 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		return nil, err
 	}
 	meta.Built = time.Now().UTC()
-	mb, err := json.MarshalIndent(meta, "", "  ")
+	mb, err := encodeMeta(meta)
 	if err != nil {
 		return nil, fmt.Errorf("encode index metadata: %w", err)
 	}
@@ -349,27 +362,41 @@ func dropOversized(docs []corpus.Document, problems []corpus.Problem, maxBytes i
 }
 
 // previousGeneration returns the current generation and its metadata when an
-// incremental build can start from it, or "" for a full build.
-func previousGeneration(indexDir string, shards int, full bool, log *slog.Logger) (string, Meta) {
+// incremental build can start from it, or "" for a full build, with the
+// reason when one was expected to be possible.
+func previousGeneration(indexDir string, shards int, full bool) (string, Meta, string) {
 	if full {
-		return "", Meta{}
+		return "", Meta{}, ""
 	}
 	cur, err := Current(indexDir)
+	if errors.Is(err, ErrNotFound) {
+		return "", Meta{}, ""
+	}
 	if err != nil {
-		return "", Meta{}
+		return "", Meta{}, cannotReuse(err)
 	}
 	m, err := readMeta(cur)
 	switch {
 	case err != nil:
-		log.Info("index: full build, current generation unreadable", "err", err)
+		return "", Meta{}, cannotReuse(err)
 	case m.Format != FormatVersion || m.Analyzer != zh.Fingerprint():
-		log.Info("index: full build, analyzer or format changed", "was", m.Analyzer, "now", zh.Fingerprint())
+		return "", Meta{}, fmt.Sprintf("the analyzer or index format changed (was %q format %d, now %q format %d)", m.Analyzer, m.Format, zh.Fingerprint(), FormatVersion)
 	case m.Shards != shards:
-		log.Info("index: full build, shard count changed", "was", m.Shards, "now", shards)
-	default:
-		return cur, m
+		return "", Meta{}, fmt.Sprintf("the shard count changed from %d to %d", m.Shards, shards)
+	case len(m.Documents) > 0 && m.Documents[0].Form == "":
+		// Built before documents recorded their indexed form: none could
+		// be reused, and replacing every one in a copy is slower than
+		// starting afresh.
+		return "", Meta{}, "the index predates the per-document check of what changed"
 	}
-	return "", Meta{}
+	return cur, m, ""
+}
+
+// cannotReuse is the reason for a full build when the current generation
+// cannot be read; the advice to run reindex --full, which this build does,
+// is dropped.
+func cannotReuse(err error) string {
+	return "the current index cannot be reused: " + strings.TrimSuffix(err.Error(), "; run scosearch reindex --full")
 }
 
 // writer adds and deletes paragraphs in the shards of a new generation.
@@ -381,7 +408,7 @@ type writer struct {
 
 // newWriter creates the shards of a new generation in dir, as copies of the
 // previous generation's shards when prev is set.
-func newWriter(dir, prev string, shards int) (*writer, error) {
+func newWriter(dir, prev string, prevMeta Meta, shards int) (*writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create generation: %w", err)
 	}
@@ -393,11 +420,11 @@ func newWriter(dir, prev string, shards int) (*writer, error) {
 	for i := 0; i < shards; i++ {
 		var idx bleve.Index
 		if prev != "" {
-			if err := copyDir(shardDir(prev, i), shardDir(dir, i)); err != nil {
+			if err := copyShard(shardDir(prev, i), shardDir(dir, i), docsOfShard(prevMeta, i)); err != nil {
 				_ = w.close()
 				return nil, fmt.Errorf("copy previous generation: %w", err)
 			}
-			idx, err = bleve.OpenUsing(shardDir(dir, i), map[string]interface{}{"bolt_timeout": DefaultTimeout.String()})
+			idx, err = openShardGuarded(shardDir(dir, i), map[string]interface{}{"bolt_timeout": DefaultTimeout.String()})
 		} else {
 			idx, err = bleve.NewUsing(shardDir(dir, i), m, scorch.Name, scorch.Name, nil)
 		}
@@ -409,6 +436,82 @@ func newWriter(dir, prev string, shards int) (*writer, error) {
 		w.batches = append(w.batches, idx.NewBatch())
 	}
 	return w, nil
+}
+
+func docsOfShard(m Meta, shard int) []DocMeta {
+	var out []DocMeta
+	for _, d := range m.Documents {
+		if d.Shard == shard {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// copyShard copies a consistent snapshot of the shard at src to dst: it
+// opens src read-only, verifies it, and has bleve write the segment files
+// of its current snapshot and a fresh root.bolt naming only them
+// (IndexCopyable.CopyTo). Copying the directory file by file, as this did
+// before, copies whatever is there, including files of other snapshots.
+func copyShard(src, dst string, docs []DocMeta) error {
+	idx, err := openShard(src, OpenOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	if err := verifyShard(idx, src, docs); err != nil {
+		return err
+	}
+	c, ok := idx.(bleve.IndexCopyable)
+	if !ok {
+		return fmt.Errorf("copy %q: the bleve index cannot be copied", src)
+	}
+	d := &syncDirectory{dir: dst}
+	err = guard(fmt.Sprintf("copy shard %q", src), func() error { return c.CopyTo(d) })
+	if err == nil {
+		err = d.sync()
+	}
+	if err != nil {
+		return fmt.Errorf("copy %q to %q: %w", src, dst, err)
+	}
+	return nil
+}
+
+// syncDirectory is a bleve index.Directory writing files under dir; sync
+// flushes them to disk.
+type syncDirectory struct {
+	dir   string
+	files []string
+}
+
+func (d *syncDirectory) GetWriter(name string) (io.WriteCloser, error) {
+	p := filepath.Join(d.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	d.files = append(d.files, p)
+	return f, nil // an *os.File: bleve requires one for root.bolt
+}
+
+func (d *syncDirectory) sync() error {
+	for _, p := range d.files {
+		f, err := os.OpenFile(p, os.O_RDWR, 0)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 func (w *writer) add(id string, shard int, doc paragraphDoc) error {
@@ -472,20 +575,18 @@ func (w *writer) close() error {
 
 // lockDir takes an exclusive, non-blocking lock on indexDir/.lock so that two
 // builds never run at once. The lock dies with the process (kill -9 too).
+// gofrs/flock uses flock(2) on Unix and LockFileEx on Windows.
 func lockDir(indexDir string) (func(), error) {
 	path := filepath.Join(indexDir, ".lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	l := flock.New(path)
+	locked, err := l.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("lock index directory: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
+	if !locked {
 		return nil, fmt.Errorf("%w on %q (lock %s is held)", ErrBuildRunning, indexDir, path)
 	}
-	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	return func() { _ = l.Unlock() }, nil
 }
 
 // cleanLeftovers removes what an interrupted build left behind. It runs
@@ -530,43 +631,6 @@ func removeOldGenerations(indexDir, keep, prevKeep string, log *slog.Logger) {
 			log.Warn("remove old generation", "dir", g, "err", err)
 		}
 	}
-}
-
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		return copyFile(path, target)
-	})
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func writeFileSync(path string, data []byte) error {

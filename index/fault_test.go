@@ -443,8 +443,8 @@ func TestCorruptedIndex(t *testing.T) {
 			if !errors.Is(err, index.ErrDamaged) || !strings.Contains(err.Error(), "reindex") {
 				t.Errorf("Open: %v; want ErrDamaged with a message that says to reindex", err)
 			}
-			// As the message says: reindex --full. (A plain reindex copies
-			// the damaged generation and fails, keeping it.)
+			// As the message says: reindex --full. (A plain reindex
+			// repairs it too, building from scratch: TestDamagedIndex.)
 			if _, err := index.Build(context.Background(), corpusDir, indexDir, index.BuildOptions{Full: true}); err != nil {
 				t.Fatalf("reindex --full of the damaged index: %v", err)
 			}

@@ -1,6 +1,9 @@
 package index
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -122,4 +125,21 @@ func NewMapping() (mapping.IndexMapping, error) {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
 	return m, nil
+}
+
+// indexedForm is a hash of everything the index holds of document d in
+// shard: each paragraph exactly as it is indexed. Two builds give a
+// document the same form only when they would index it identically.
+func indexedForm(d *corpus.Document, shard int) (string, error) {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	if err := enc.Encode(shard); err != nil {
+		return "", fmt.Errorf("hash document %s: %w", d.ID, err)
+	}
+	for _, p := range d.Paragraphs {
+		if err := enc.Encode(newParagraphDoc(d, p)); err != nil {
+			return "", fmt.Errorf("hash document %s: %w", d.ID, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -53,17 +53,24 @@ type Meta struct {
 	Shards     int       `json:"shards"`
 	Paragraphs int       `json:"paragraphs"`
 	Documents  []DocMeta `json:"documents"` // in corpus order
+	// Checksum is the SHA-256 of this metadata encoded with an empty
+	// Checksum, to detect a changed or damaged scosearch.json.
+	Checksum string `json:"checksum,omitempty"`
 }
 
 // DocMeta is what the index records of one document.
 type DocMeta struct {
-	ID         string `json:"id"`
-	Title      string `json:"title"`
-	Date       string `json:"date,omitempty"`
-	Place      string `json:"place,omitempty"`
-	Lang       string `json:"lang"`
-	Source     string `json:"source"`
-	Hash       string `json:"hash"`
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Date   string `json:"date,omitempty"`
+	Place  string `json:"place,omitempty"`
+	Lang   string `json:"lang"`
+	Source string `json:"source"`
+	Hash   string `json:"hash"` // of the file and its sidecar
+	// Form is a hash of the indexed form of the document: every field of
+	// every paragraph as indexed, and its shard. A document is reused by an
+	// incremental build only when its Form is unchanged.
+	Form       string `json:"form,omitempty"`
 	Paragraphs int    `json:"paragraphs"`
 	Shard      int    `json:"shard"`
 }
@@ -139,13 +146,31 @@ func Current(indexDir string) (string, error) {
 	return filepath.Join(indexDir, name), nil
 }
 
+// openAttempts bounds how often Open follows CURRENT to a newer generation.
+const openAttempts = 3
+
 // Open opens the current generation of the index at indexDir.
+//
+// A reindex removes generations two swaps old, so a slow opener can find
+// the generation it read in CURRENT half deleted (bleve then reports a
+// missing segment as "error parsing mapping JSON"). When opening fails and
+// CURRENT names another generation by then, Open tries that one.
 func Open(indexDir string, opts OpenOptions) (*Index, error) {
 	gen, err := Current(indexDir)
 	if err != nil {
 		return nil, err
 	}
-	return openGeneration(gen, opts)
+	for attempt := 1; ; attempt++ {
+		x, err := openGeneration(gen, opts)
+		if err == nil || attempt == openAttempts {
+			return x, err
+		}
+		now, cerr := Current(indexDir)
+		if cerr != nil || now == gen {
+			return nil, err
+		}
+		gen = now
+	}
 }
 
 func readMeta(gen string) (Meta, error) {
@@ -160,7 +185,10 @@ func readMeta(gen string) (Meta, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, fmt.Errorf("%w: %s: %v; run scosearch reindex --full", ErrDamaged, filepath.Join(gen, metaFile), err)
 	}
-	return m, nil
+	if m.Format != FormatVersion || m.Analyzer != zh.Fingerprint() {
+		return m, nil // incompatible: the callers say so, whatever the checksum
+	}
+	return m, checkMeta(gen, m)
 }
 
 func openGeneration(gen string, opts OpenOptions) (*Index, error) {
@@ -175,6 +203,18 @@ func openGeneration(gen string, opts OpenOptions) (*Index, error) {
 	if m.Shards < 1 || m.Shards > MaxShards {
 		return nil, fmt.Errorf("%w: %q records %d shards; run scosearch reindex --full", ErrDamaged, gen, m.Shards)
 	}
+	byShard := make([][]DocMeta, m.Shards)
+	total := 0
+	for _, d := range m.Documents {
+		if d.Shard < 0 || d.Shard >= m.Shards {
+			return nil, fmt.Errorf("%w: %q records document %q in shard %d of %d; run scosearch reindex --full", ErrDamaged, gen, d.ID, d.Shard, m.Shards)
+		}
+		byShard[d.Shard] = append(byShard[d.Shard], d)
+		total += d.Paragraphs
+	}
+	if total != m.Paragraphs {
+		return nil, fmt.Errorf("%w: %q records %d paragraphs in all but %d in its documents; run scosearch reindex --full", ErrDamaged, gen, m.Paragraphs, total)
+	}
 	x := &Index{dir: gen, meta: m}
 	for i := 0; i < m.Shards; i++ {
 		s, err := openShard(shardDir(gen, i), opts)
@@ -183,25 +223,17 @@ func openGeneration(gen string, opts OpenOptions) (*Index, error) {
 			return nil, err
 		}
 		x.shards = append(x.shards, s)
+		// scorch opens a shard whose segment files are missing as an
+		// empty index (it only logs the problem), and damage inside a
+		// segment shows only when a search reads it: verify now.
+		if err := verifyShard(s, shardDir(gen, i), byShard[i]); err != nil {
+			_ = x.Close()
+			return nil, err
+		}
 	}
 	x.bleve = x.shards[0]
 	if len(x.shards) > 1 {
 		x.bleve = bleve.NewIndexAlias(x.shards...)
-	}
-	// scorch opens a shard whose segment files are missing as an empty
-	// index (it only logs the problem): compare with what the build recorded.
-	var n uint64
-	for i, s := range x.shards {
-		c, err := s.DocCount()
-		if err != nil {
-			_ = x.Close()
-			return nil, fmt.Errorf("%w: count shard %d of %q: %v; run scosearch reindex --full", ErrDamaged, i, gen, err)
-		}
-		n += c
-	}
-	if n != uint64(m.Paragraphs) {
-		_ = x.Close()
-		return nil, fmt.Errorf("%w: %q holds %d paragraphs, its metadata records %d; run scosearch reindex --full", ErrDamaged, gen, n, m.Paragraphs)
 	}
 	return x, nil
 }
@@ -217,8 +249,10 @@ func openShard(dir string, opts OpenOptions) (bleve.Index, error) {
 	if opts.ReadOnly {
 		cfg["read_only"] = true
 	}
-	idx, err := bleve.OpenUsing(dir, cfg)
+	idx, err := openShardGuarded(dir, cfg)
 	switch {
+	case errors.Is(err, ErrDamaged):
+		return nil, err
 	case err == nil:
 		return idx, nil
 	case errors.Is(err, bolterrors.ErrTimeout):

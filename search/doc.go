@@ -2,7 +2,9 @@
 // index built by package index answers paragraph searches with BM25 ranking,
 // highlighted snippets, facets, filters, paging and near-duplicate
 // collapsing, and serves whole documents and a paragraph's neighbours. It
-// can swap in a rebuilt index while serving (Engine.Reload).
+// can swap in a rebuilt index while serving (Engine.Reload); when the new
+// generation cannot be opened it keeps the old one and Engine.Health says
+// so.
 //
 //	e, err := search.Open(dir)
 //	...

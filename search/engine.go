@@ -78,7 +78,8 @@ type Engine struct {
 	// keystroke asks again for most of the previous one's completions.
 	counts *lru.Cache[countKey, int]
 
-	reload sync.Mutex // serialises Reload and Close
+	reload sync.Mutex  // serialises Reload and Close
+	health healthState // outcome of the last Reload (health.go)
 
 	// cur is the generation new requests use; nil once the Engine is
 	// closed. A swap never waits for requests in flight: they hold a
@@ -183,19 +184,27 @@ func (e *Engine) Reload() (swapped bool, err error) {
 	defer e.reload.Unlock()
 	cur, err := index.Current(e.dir)
 	if err != nil {
-		return false, indexError(e.dir, err)
+		err = indexError(e.dir, err)
+		e.health.failed("", err)
+		return false, err
 	}
 	old := e.cur.Load()
 	if old == nil {
 		return false, ErrClosed
 	}
 	if old.idx.Dir() == cur {
+		e.health.ok()
 		return false, nil
+	}
+	if err := e.health.known(cur); err != nil {
+		return false, err
 	}
 	g, err := e.open()
 	if err != nil {
+		e.health.failed(cur, err)
 		return false, err
 	}
+	e.health.ok()
 	e.cur.Store(g)  // under e.reload: nobody else swaps or closes meanwhile
 	e.cache.Purge() // keyed by generation: the old entries can never hit again
 	e.facetCache.Purge()

@@ -301,11 +301,29 @@ func TestPendingEngineHealth(t *testing.T) {
 	if h := p.Health(ctx); h != want {
 		t.Errorf("open: %+v, want %+v", h, want)
 	}
-	p.setReloadErr(errors.New("open search index: damaged"))
+	// CURRENT names a generation that cannot be opened: the reload fails
+	// and the engine keeps the one it has
+	current := filepath.Join(dir, "CURRENT")
+	saved, err := os.ReadFile(current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.WriteFile(current, saved, 0o644) }) // the index is shared
+	if err := os.WriteFile(current, []byte("gen-missing\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Reload(); err == nil {
+		t.Fatal("reload of a missing generation succeeded")
+	}
 	if h := p.Health(ctx); h.Status != web.HealthDegraded || h.Generation != want.Generation || h.Reason == "" || strings.Contains(h.Reason, "damaged") {
 		t.Errorf("after a failed reload: %+v", h)
 	}
-	p.setReloadErr(nil)
+	if err := os.WriteFile(current, saved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Reload(); err != nil {
+		t.Fatal(err)
+	}
 	if h := p.Health(ctx); h != want {
 		t.Errorf("after a good reload: %+v, want %+v", h, want)
 	}
@@ -314,5 +332,130 @@ func TestPendingEngineHealth(t *testing.T) {
 	failed.fail(errors.New("no index"))
 	if h := failed.Health(ctx); h.Status != web.HealthUnavailable {
 		t.Errorf("failed to open: %+v", h)
+	}
+}
+
+// TestServeKeepsServingWhenNewGenerationDamaged: a new generation whose
+// segment is damaged (its footer: zapx panicked and took serve down) is
+// refused by the reload, logged once, and serve keeps answering from the
+// previous one; reindex then rebuilds from scratch, saying why, and serve
+// swaps that in.
+func TestServeKeepsServingWhenNewGenerationDamaged(t *testing.T) {
+	corpusDir, indexDir := t.TempDir(), t.TempDir()
+	if err := os.CopyFS(corpusDir, os.DirFS(bundledCorpus)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := index.Build(context.Background(), corpusDir, indexDir, index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir, "--reload-interval", "50ms"}, io.Discard, &stderr)
+	}()
+	var base string
+	for deadline := time.Now().Add(60 * time.Second); base == "" && time.Now().Before(deadline); {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d:\n%s", code, stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if m := servingRE.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("serve did not start within 60 s:\n%s", stderr.String())
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	total := func(q string) int {
+		t.Helper()
+		resp, err := client.Get(base + "api/search?q=" + q)
+		if err != nil {
+			t.Fatalf("search %s: %v\n%s", q, err, stderr.String())
+		}
+		defer resp.Body.Close()
+		var r struct{ Total int }
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("search %s: status %d, %v", q, resp.StatusCode, err)
+		}
+		return r.Total
+	}
+	const afghanistan = "%E9%98%BF%E5%AF%8C%E6%B1%97" // 阿富汗
+	if n := total(afghanistan); n != 2 {
+		t.Fatalf("阿富汗: %d hits, want 2", n)
+	}
+
+	// A new generation, damaged before serve sees it.
+	if err := os.WriteFile(filepath.Join(corpusDir, "extra.zh.txt"), []byte("阿富汗问题联络组于2020年1月1日举行会议。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Built aside and damaged there, then made current as reindex does,
+	// so that serve never sees it whole.
+	aside := t.TempDir()
+	if _, err := index.Build(context.Background(), corpusDir, aside, index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	gen, _ := index.Current(aside)
+	zaps, _ := filepath.Glob(filepath.Join(gen, "shard-00", "store", "*.zap"))
+	if len(zaps) == 0 {
+		t.Fatal("no segment file")
+	}
+	for _, z := range zaps {
+		st, err := os.Stat(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(z, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteAt([]byte("\xde\xad\xbe\xef\xde\xad\xbe\xef"), st.Size()-20)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Rename(gen, filepath.Join(indexDir, filepath.Base(gen))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(indexDir, "CURRENT.tmp"), []byte(filepath.Base(gen)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(indexDir, "CURRENT.tmp"), filepath.Join(indexDir, "CURRENT")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // 10 reload intervals
+	if n := total(afghanistan); n != 2 {
+		t.Errorf("阿富汗 with a damaged new generation: %d hits, want the previous generation's 2", n)
+	}
+	if c := strings.Count(stderr.String(), "still serving the previous generation"); c != 1 {
+		t.Errorf("the refused generation was logged %d times, want once:\n%s", c, stderr.String())
+	}
+
+	code, out, errOut := runCmd("reindex", "--corpus", corpusDir, "--index", indexDir, "--quiet")
+	if code != exitOK || !strings.Contains(out, "Full build: the current index cannot be reused") || !strings.Contains(out, "damaged") {
+		t.Fatalf("reindex over the damaged generation: exit %d\n%s%s", code, out, errOut)
+	}
+	swapped := false
+	for i := 0; i < 100 && !swapped; i++ {
+		swapped = total(afghanistan) == 3
+		if !swapped {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !swapped {
+		t.Errorf("serve did not pick up the rebuilt index within 10 s:\n%s", stderr.String())
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited with %d:\n%s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30 s")
 	}
 }

@@ -104,6 +104,9 @@ func printReport(w io.Writer, r *index.Report) {
 	if r.Full {
 		mode = "full"
 	}
+	if r.FullReason != "" {
+		fmt.Fprintf(w, "Full build: %s.\n", r.FullReason)
+	}
 	fmt.Fprintf(w, "Indexed %d documents, %d paragraphs (%s build: %d analysed, %d unchanged, %d removed) in %s.\n",
 		r.Documents, r.Paragraphs, mode, r.Analysed, r.Reused, r.Removed, r.Took.Round(time.Millisecond))
 	if r.Bytes > 0 {

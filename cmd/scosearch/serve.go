@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -77,7 +76,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		engine.ready(e)
 		log.Info("index open", "index", *indexDir, "generation", e.Generation(), "open_ms", time.Since(start).Milliseconds())
-		go watchIndex(ctx, e, *reload, log, engine.setReloadErr)
+		go watchIndex(ctx, e, *reload, log)
 		opened <- nil
 	}()
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", *indexDir)
@@ -118,15 +117,12 @@ func listenBaseURL(addr net.Addr, log *slog.Logger) string {
 
 // pendingEngine is the web server's Searcher while the index opens: its
 // methods wait for the engine (or the request's end), then delegate. It
-// reports its web.Health: starting until the index is open, degraded
-// while the latest reload failed.
+// reports its web.Health: starting until the index is open, then the
+// engine's own (degraded while the latest reload failed).
 type pendingEngine struct {
 	done   chan struct{}
 	engine *search.Engine
 	err    error
-
-	mu        sync.Mutex
-	reloadErr error // of the latest Reload, nil if it succeeded
 }
 
 func newPendingEngine() *pendingEngine { return &pendingEngine{done: make(chan struct{})} }
@@ -180,16 +176,10 @@ func (p *pendingEngine) DocumentPage(ctx context.Context, id, query string, from
 	return e.DocumentPage(ctx, id, query, from, size)
 }
 
-func (p *pendingEngine) setReloadErr(err error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.reloadErr = err
-}
-
 // Health is starting until the index is open, unavailable if it failed
-// to open, degraded while the latest reload fails (the previous
-// generation is still searched), and ok otherwise. Further checks of the
-// open engine (a damaged generation) add their reason here.
+// to open, degraded while the engine keeps an older generation because the
+// latest reload failed (search.Engine.Health: a damaged or unreadable new
+// generation), and ok otherwise.
 func (p *pendingEngine) Health(ctx context.Context) web.Health {
 	select {
 	case <-p.done:
@@ -199,10 +189,9 @@ func (p *pendingEngine) Health(ctx context.Context) web.Health {
 	if p.err != nil {
 		return web.Health{Status: web.HealthUnavailable, Reason: "the index could not be opened"}
 	}
-	h := web.Health{Status: web.HealthOK, Generation: web.GenerationName(p.engine.Generation())}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.reloadErr != nil {
+	eh := p.engine.Health()
+	h := web.Health{Status: web.HealthOK, Generation: web.GenerationName(eh.Generation)}
+	if eh.Status == search.HealthDegraded {
 		h.Status = web.HealthDegraded
 		h.Reason = "a newer index generation could not be opened; the previous one is searched (see the server log)"
 	}
@@ -241,7 +230,7 @@ func buildFirstIndex(ctx context.Context, corpusDir, indexDir string, log *slog.
 // watchIndex swaps in a new index generation written by reindex: on SIGHUP
 // at once, and every interval otherwise, telling report the outcome of
 // each attempt (nil: success or nothing new). It stops with ctx.
-func watchIndex(ctx context.Context, engine *search.Engine, interval time.Duration, log *slog.Logger, report func(error)) {
+func watchIndex(ctx context.Context, engine *search.Engine, interval time.Duration, log *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -251,6 +240,7 @@ func watchIndex(ctx context.Context, engine *search.Engine, interval time.Durati
 		defer t.Stop()
 		tick = t.C
 	}
+	lastErr := ""
 	for {
 		select {
 		case <-ctx.Done():
@@ -259,11 +249,16 @@ func watchIndex(ctx context.Context, engine *search.Engine, interval time.Durati
 		case <-tick:
 		}
 		swapped, err := engine.Reload()
-		report(err)
 		if err != nil {
-			log.Error("reload index", "err", err)
+			// Once per problem, not every interval: the Engine keeps
+			// serving the generation it has (Engine.Health says degraded).
+			if msg := err.Error(); msg != lastErr {
+				log.Error("reload index: still serving the previous generation", "generation", engine.Generation(), "err", err)
+				lastErr = msg
+			}
 			continue
 		}
+		lastErr = ""
 		if swapped {
 			log.Info("swapped in a new index generation")
 		}

@@ -31,7 +31,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -225,15 +224,6 @@ type buildStat struct {
 
 func (s *buildStat) mbps() float64 { return mb(s.Bytes) / max(s.Took.Seconds(), 1e-9) }
 
-// cpuTime is the user + system CPU time of this process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // procCPU is the user + system CPU time of process pid so far, from
 // /proc/PID/stat (0 if unknown).
 func procCPU(pid string) time.Duration {
@@ -286,8 +276,8 @@ func (b *bencher) build(ctx context.Context, kind, corpusDir, indexDir string, s
 	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
 		return nil, fmt.Errorf("child %s build: bad output %q: %w", kind, lastLines(out.String(), 3), err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		st.PeakRSS = ru.Maxrss * 1024 // KiB on Linux
+	if rss, ok := childPeakRSS(cmd.ProcessState); ok {
+		st.PeakRSS = rss
 		st.RSSSource = "rusage of the child"
 	}
 	return &st, nil

@@ -1,0 +1,154 @@
+package index_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/scosearch/scosearch/index"
+)
+
+// fieldHits returns the ids of the paragraphs of document doc whose
+// keyword field has value.
+func fieldHits(t *testing.T, x *index.Index, doc, field, value string) []string {
+	t.Helper()
+	q := bleve.NewTermQuery(value)
+	q.SetField(field)
+	res, err := x.Bleve().Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{}
+	for _, h := range res.Hits {
+		if strings.HasPrefix(h.ID, doc+"-p") {
+			ids = append(ids, h.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// TestStaleMetadata: a change that leaves a file's bytes as they were but
+// changes what is indexed (its language or date from the file name, its
+// sidecar) makes an incremental reindex analyse it again, so the search
+// fields agree with the document list; the other documents are reused.
+func TestStaleMetadata(t *testing.T) {
+	tests := []struct {
+		name         string
+		files        map[string]string // the corpus before
+		change       func(dir string) error
+		field        string
+		before, then string // the field's value before and after
+		doc          string
+		paragraphs   int
+	}{
+		{
+			name:  "en.txt renamed en.zh.txt",
+			files: map[string]string{"en.txt": "The member states met in Bishkek.\n\nThey signed a declaration.\n"},
+			change: func(dir string) error {
+				return os.Rename(filepath.Join(dir, "en.txt"), filepath.Join(dir, "en.zh.txt"))
+			},
+			field: index.FieldLang, before: "en", then: "zh", doc: "en", paragraphs: 2,
+		},
+		{
+			name:  "date in the file name",
+			files: map[string]string{"2019-06-14-x.txt": "---\nid: x\n---\n成员国元首举行会议。\n\n会议通过宣言。\n"},
+			change: func(dir string) error {
+				return os.Rename(filepath.Join(dir, "2019-06-14-x.txt"), filepath.Join(dir, "2020-01-02-x.txt"))
+			},
+			field: index.FieldDate, before: "2019-06-14", then: "2020-01-02", doc: "x", paragraphs: 2,
+		},
+		{
+			name:  "sidecar edited",
+			files: map[string]string{"s.zh.txt": "成员国元首举行会议。\n", "s.zh.txt.meta": "place: 北京\n"},
+			change: func(dir string) error {
+				return os.WriteFile(filepath.Join(dir, "s.zh.txt.meta"), []byte("place: 上海\n"), 0o644)
+			},
+			field: index.FieldPlace, before: "北京", then: "上海", doc: "s", paragraphs: 1,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			corpusDir := copyCorpus(t, tc.files)
+			indexDir := t.TempDir()
+			build(t, corpusDir, indexDir, index.BuildOptions{})
+			var want []string
+			for n := 1; n <= tc.paragraphs; n++ {
+				want = append(want, index.ParagraphID(tc.doc, n))
+			}
+			x := open(t, indexDir)
+			if diff := cmp.Diff(want, fieldHits(t, x, tc.doc, tc.field, tc.before)); diff != "" {
+				t.Fatalf("before: %s:%s (-want +got):\n%s", tc.field, tc.before, diff)
+			}
+			x.Close()
+
+			if err := tc.change(corpusDir); err != nil {
+				t.Fatal(err)
+			}
+			rep := build(t, corpusDir, indexDir, index.BuildOptions{})
+			if rep.Full || rep.Analysed != 1 || rep.Reused != 1 {
+				t.Errorf("reindex: full %v, %d analysed, %d reused; want the changed document analysed, the bundled one reused", rep.Full, rep.Analysed, rep.Reused)
+			}
+			y := open(t, indexDir)
+			if got := fieldHits(t, y, tc.doc, tc.field, tc.before); len(got) != 0 {
+				t.Errorf("after: %s:%s still finds %v", tc.field, tc.before, got)
+			}
+			if diff := cmp.Diff(want, fieldHits(t, y, tc.doc, tc.field, tc.then)); diff != "" {
+				t.Errorf("after: %s:%s (-want +got):\n%s", tc.field, tc.then, diff)
+			}
+			// The document list says the same as the search fields.
+			for _, d := range y.Meta().Documents {
+				if d.ID != tc.doc {
+					continue
+				}
+				got := map[string]string{index.FieldLang: d.Lang, index.FieldDate: d.Date, index.FieldPlace: d.Place}[tc.field]
+				if got != tc.then {
+					t.Errorf("document list: %s = %q, want %q", tc.field, got, tc.then)
+				}
+			}
+		})
+	}
+}
+
+// TestIndexWithoutForms: an index built before documents recorded their
+// indexed form (no "form", no "checksum" in scosearch.json) opens, and the
+// next reindex builds from scratch, saying why.
+func TestIndexWithoutForms(t *testing.T) {
+	corpusDir := copyCorpus(t, nil)
+	indexDir := t.TempDir()
+	build(t, corpusDir, indexDir, index.BuildOptions{})
+	gen, _ := index.Current(indexDir)
+	path := filepath.Join(gen, "scosearch.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m index.Meta
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Checksum = ""
+	for i := range m.Documents {
+		m.Documents[i].Form = ""
+	}
+	if b, err = json.MarshalIndent(m, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open(t, indexDir).Close()
+	rep := build(t, corpusDir, indexDir, index.BuildOptions{})
+	if !rep.Full || !strings.Contains(rep.FullReason, "predates") {
+		t.Errorf("reindex: full %v, reason %q; want a full build saying the index predates forms", rep.Full, rep.FullReason)
+	}
+	if again := build(t, corpusDir, indexDir, index.BuildOptions{}); again.Full || again.Reused != 1 {
+		t.Errorf("next reindex: full %v, %d reused; want incremental, 1 reused", again.Full, again.Reused)
+	}
+}
