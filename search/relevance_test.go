@@ -428,3 +428,23 @@ func TestReloadDoesNotWait(t *testing.T) {
 		t.Errorf("search after the swap: %v", err)
 	}
 }
+
+// TestSearchCancelled: a cancelled or expired request stops inside the
+// search and says why, for every kind of query (one character, a flood of
+// them, a phrase, a partial match).
+func TestSearchCancelled(t *testing.T) {
+	e := openTestEngine(t)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel2 := context.WithTimeout(context.Background(), -time.Second)
+	defer cancel2()
+	flood := strings.TrimSuffix(strings.Repeat("的 OR ", 60), " OR ")
+	for _, q := range []string{"的", flood, `"上海合作组织"`, "联合国安理会改革", "合作"} {
+		if _, err := e.Search(cancelled, Request{Query: q, NoCollapse: true}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%.20s: cancelled request: %v, want context.Canceled", q, err)
+		}
+		if _, err := e.Search(expired, Request{Query: q}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%.20s: expired request: %v, want context.DeadlineExceeded", q, err)
+		}
+	}
+}

@@ -101,6 +101,9 @@ func printHits(w io.Writer, res *search.Result, from int, colour bool) error {
 		return ew.err
 	}
 	ew.printf("%d results for %s (%.1f ms), %d to %d:\n", res.Total, res.Query, tookMS(res), from+1, from+len(res.Hits))
+	if res.Complete < res.Total {
+		ew.printf("%d hold every word of the query; the others hold some, and say which they lack.\n", res.Complete)
+	}
 	for i, h := range res.Hits {
 		meta := []string{h.Title}
 		if h.Date != "" {
@@ -111,6 +114,9 @@ func printHits(w io.Writer, res *search.Result, from int, colour bool) error {
 		}
 		meta = append(meta, fmt.Sprintf("¶%d", h.Paragraph))
 		ew.printf("\n%d. %s  (score %.3f, %s)\n", from+i+1, strings.Join(meta, " · "), h.Score, h.ID)
+		if h.Match == search.MatchPartial && len(h.Missing) > 0 {
+			ew.printf("   lacks: %s\n", strings.Join(h.Missing, ", "))
+		}
 		for _, s := range h.Snippets {
 			ew.printf("   %s\n", plainSnippet(s, colour))
 		}

@@ -62,7 +62,7 @@ func TestRunSearch(t *testing.T) {
 		{"hits", []string{"--index", dir, "乔蓬阿塔"}, exitOK,
 			[]string{"2 results for 乔蓬阿塔", "1. 上海合作组织成员国元首理事会比什凯克宣言 · 2019-06-14 · ¶", "在[乔蓬阿塔]举行", "(score "}, "", false},
 		{"several words", []string{"--index", dir, "交通运输", "多边合作"}, exitOK,
-			[]string{"2 results for 交通运输 多边合作", "section 三", "+ 1 near-identical: 2019-bishkek-declaration-p"}, "", false},
+			[]string{"3 results for 交通运输 多边合作", "2 hold every word of the query", "section 三", "+ 1 near-identical: 2019-bishkek-declaration-p", "lacks: 交通运输"}, "", false},
 		{"no collapse", []string{"--index", dir, "--no-collapse", "交通运输领域多边合作"}, exitOK,
 			[]string{"1. ", "2. "}, "", false},
 		{"paging", []string{"--index", dir, "--size", "2", "--from", "2", "--sort", "date", "禁毒"}, exitOK,
@@ -138,7 +138,7 @@ func TestRunSearchJSON(t *testing.T) {
 	want := search.Hit{
 		ID: "2019-bishkek-declaration-p" + map[bool]string{true: "42", false: "46"}[h.Paragraph == 42], Doc: "2019-bishkek-declaration",
 		Title: "上海合作组织成员国元首理事会比什凯克宣言", Date: "2019-06-14", Place: "比什凯克", Lang: "zh",
-		Paragraph: h.Paragraph, Text: h.Text, Snippets: h.Snippets,
+		Paragraph: h.Paragraph, Text: h.Text, Snippets: h.Snippets, Match: search.MatchAll,
 	}
 	if diff := cmp.Diff(want, h); diff != "" {
 		t.Errorf("hit (-want +got):\n%s", diff)

@@ -53,7 +53,7 @@ const (
 )
 
 // Sections returns the parts of a report, in order.
-func Sections() []string { return []string{"index", "queries", "startup", "growth", "shards"} }
+func Sections() []string { return []string{"index", "queries", "chars", "startup", "growth", "shards"} }
 
 // Config is what a benchmark run does; the bench command fills it from its
 // flags.
@@ -175,6 +175,7 @@ func Run(ctx context.Context, c Config, w io.Writer) error {
 	}{
 		{"index", b.indexing},
 		{"queries", b.queries},
+		{"chars", b.chars},
 		{"startup", b.startup},
 		{"growth", b.growth},
 		{"shards", b.shardsPart},
