@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -58,6 +60,9 @@ type BuildOptions struct {
 	MaxParagraphBytes int
 	// Corpus tunes the reading of the corpus.
 	Corpus corpus.Options
+	// CorpusFS, if set, is read as the corpus instead of corpusDir (which
+	// then only names it in messages): the bundled corpus is an embed.FS.
+	CorpusFS fs.FS
 	// Progress, if set, is called as the build advances (from one goroutine).
 	Progress func(Progress)
 	// Logger receives a line per stage; nil means silent.
@@ -92,29 +97,25 @@ type Report struct {
 	FullReason string
 }
 
-// Build rebuilds the index at indexDir from the corpus at corpusDir. It
-// writes a new generation beside the current one and makes it current only
-// once it is complete and its paragraph count verified, by an atomic rename
-// of the CURRENT file; on any error, cancellation or crash the previous
-// generation stays current and servable, and the leftovers are removed by
-// the next Build. Unless opts.Full, documents whose content and the
-// analyzer configuration are unchanged are copied over, not re-analysed.
+// Build rebuilds the index at indexDir from the corpus at corpusDir (or
+// opts.CorpusFS). It writes a new generation beside the current one and
+// makes it current only once it is complete and its paragraph count
+// verified, by an atomic rename of the CURRENT file; on any error,
+// cancellation or crash the previous generation stays current and
+// servable, and the leftovers are removed by the next Build. Unless
+// opts.Full, documents whose indexed form is unchanged are copied over,
+// not re-analysed.
+//
+// It runs in stages: read the corpus, plan what to analyse, reuse and
+// remove, write the new generation, verify it and swap it in.
 func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (*Report, error) {
-	start := time.Now()
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	b := &builder{ctx: ctx, opts: opts, indexDir: indexDir, start: time.Now(), log: opts.Logger}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
 	}
-	shards := opts.Shards
-	if shards == 0 {
-		shards = 1
-	}
-	if shards < 1 || shards > MaxShards {
-		return nil, fmt.Errorf("shards: %d is not between 1 and %d", shards, MaxShards)
-	}
-	batchSize := opts.BatchSize
-	if batchSize <= 0 {
-		batchSize = DefaultBatchSize
+	b.shards = cmp.Or(opts.Shards, 1)
+	if b.shards < 1 || b.shards > MaxShards {
+		return nil, fmt.Errorf("shards: %d is not between 1 and %d", b.shards, MaxShards)
 	}
 	if err := os.MkdirAll(indexDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory: %w", err)
@@ -124,193 +125,258 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		return nil, err
 	}
 	defer unlock()
-	cleanLeftovers(indexDir, log)
+	cleanLeftovers(indexDir, b.log)
 
-	progress := func(p Progress) {
-		if opts.Progress != nil {
-			opts.Progress(p)
-		}
+	docs, err := b.read(corpusDir)
+	if err != nil {
+		return nil, err
 	}
-	copts := opts.Corpus
-	if copts.OnScan == nil && copts.OnFile == nil && opts.Progress != nil {
+	b.gen = filepath.Join(indexDir, genPrefix+time.Now().UTC().Format("20060102T150405.000000000")+"-"+randomSuffix())
+	tmp := b.gen + tmpSuffix
+	swapped := false
+	defer func() {
+		if !swapped {
+			if err := os.RemoveAll(tmp); err != nil {
+				b.log.Warn("remove unfinished generation", "dir", tmp, "err", err)
+			}
+		}
+	}()
+	w, err := b.open(tmp)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	todo, err := b.plan(docs, w)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.write(w, todo); err != nil {
+		return nil, err
+	}
+	if err := b.verify(w, tmp); err != nil {
+		return nil, err
+	}
+	if err := b.swap(tmp); err != nil {
+		return nil, err
+	}
+	swapped = true
+	b.report.Dir = b.gen
+	b.report.Documents = len(docs)
+	b.report.Paragraphs = b.meta.Paragraphs
+	b.report.Analysed = len(todo)
+	b.report.Took = time.Since(b.start)
+	return &b.report, nil
+}
+
+// builder is one Build in progress: what its stages share.
+type builder struct {
+	ctx      context.Context
+	opts     BuildOptions
+	indexDir string
+	shards   int
+	start    time.Time
+	log      *slog.Logger
+
+	gen      string // the new generation's directory
+	prev     string // the previous generation, "" for a full build
+	prevMeta Meta
+	meta     Meta // of the new generation
+	report   Report
+}
+
+func (b *builder) progress(p Progress) {
+	if b.opts.Progress != nil {
+		b.opts.Progress(p)
+	}
+}
+
+// read reads the corpus and drops the documents that cannot be indexed,
+// recording them as problems.
+func (b *builder) read(corpusDir string) ([]corpus.Document, error) {
+	copts := b.opts.Corpus
+	if copts.OnScan == nil && copts.OnFile == nil && b.opts.Progress != nil {
 		read := Progress{Stage: "read"}
 		copts.OnScan = func(files int, bytes int64) { read.TotalDocuments, read.TotalBytes = files, bytes }
 		copts.OnFile = func(_ string, size int64) {
 			read.Documents++
 			read.Bytes += size
-			progress(read)
+			b.progress(read)
 		}
 	}
-	docs, problems, err := corpus.ReadDir(corpusDir, copts)
+	var docs []corpus.Document
+	var problems []corpus.Problem
+	var err error
+	if b.opts.CorpusFS != nil {
+		docs, problems, err = corpus.ReadFS(b.opts.CorpusFS, copts)
+	} else {
+		docs, problems, err = corpus.ReadDir(corpusDir, copts)
+	}
 	if err != nil {
 		return nil, err // it says "read corpus" and the directory
 	}
-	docs, problems = dropDuplicateIDs(docs, problems)
-	maxPara := opts.MaxParagraphBytes
-	if maxPara <= 0 {
-		maxPara = DefaultMaxParagraphBytes
-	}
-	docs, problems = dropOversized(docs, problems, maxPara)
+	docs, problems = dropOversized(docs, problems, cmp.Or(b.opts.MaxParagraphBytes, DefaultMaxParagraphBytes))
+	b.report.Problems = problems
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("corpus %q has no document to index (%d files skipped)", corpusDir, len(problems))
 	}
+	return docs, nil
+}
 
-	prev, prevMeta, reason := previousGeneration(indexDir, shards, opts.Full)
-	report := &Report{Problems: problems, Full: prev == "", FullReason: reason}
+// open creates the new generation's shards in tmp: copies of the current
+// generation's when it can be reused, else empty ones (a damaged current
+// generation stays current until this build replaces it).
+func (b *builder) open(tmp string) (*writer, error) {
+	var reason string
+	b.prev, b.prevMeta, reason = previousGeneration(b.indexDir, b.shards, b.opts.Full)
+	b.report.Full, b.report.FullReason = b.prev == "", reason
 	if reason != "" {
-		log.Info("index: building from scratch: " + reason)
+		b.log.Info("index: building from scratch: " + reason)
 	}
-
-	gen := filepath.Join(indexDir, genPrefix+time.Now().UTC().Format("20060102T150405.000000000")+"-"+randomSuffix())
-	tmp := gen + tmpSuffix
-	ok := false
-	defer func() {
-		if !ok {
-			if err := os.RemoveAll(tmp); err != nil {
-				log.Warn("remove unfinished generation", "dir", tmp, "err", err)
-			}
-		}
-	}()
-
-	w, err := newWriter(tmp, prev, prevMeta, shards)
-	if err != nil && prev != "" {
-		// The current generation is damaged (or cannot be read): it
-		// stays current until this build replaces it, built from scratch.
-		report.FullReason = cannotReuse(err)
-		log.Info("index: building from scratch: " + report.FullReason)
+	w, err := newWriter(tmp, b.prev, b.prevMeta, b.shards)
+	if err != nil && b.prev != "" {
+		b.report.FullReason = cannotReuse(err)
+		b.log.Info("index: building from scratch: " + b.report.FullReason)
 		if rmErr := os.RemoveAll(tmp); rmErr != nil {
 			return nil, fmt.Errorf("remove unusable copy: %w", rmErr)
 		}
-		prev, prevMeta = "", Meta{}
-		report.Full = true
-		w, err = newWriter(tmp, "", Meta{}, shards)
+		b.prev, b.prevMeta = "", Meta{}
+		b.report.Full = true
+		w, err = newWriter(tmp, "", Meta{}, b.shards)
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer w.close()
+	return w, err
+}
 
-	// Decide what to analyse.
+// plan records the new generation's metadata and decides, per document,
+// whether to reuse its copy (only when what would be indexed is exactly
+// the same: a renamed file, en.txt → en.zh.txt, a sidecar or a corpus
+// reader change can change a document's metadata with the same bytes),
+// analyse it again, or remove it. It returns the documents to analyse.
+func (b *builder) plan(docs []corpus.Document, w *writer) ([]*corpus.Document, error) {
 	old := map[string]DocMeta{}
-	for _, d := range prevMeta.Documents {
+	for _, d := range b.prevMeta.Documents {
 		old[d.ID] = d
 	}
-	meta := Meta{Format: FormatVersion, Analyzer: zh.Fingerprint(), Shards: shards}
+	b.meta = Meta{Format: FormatVersion, Analyzer: zh.Fingerprint(), Shards: b.shards}
 	var todo []*corpus.Document
-	var total int64
 	for i := range docs {
 		d := &docs[i]
 		dm := DocMeta{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang,
-			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, shards)}
-		dm.Form, err = indexedForm(d, dm.Shard)
-		if err != nil {
+			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, b.shards)}
+		var err error
+		if dm.Form, err = indexedForm(d, dm.Shard); err != nil {
 			return nil, err
 		}
-		meta.Documents = append(meta.Documents, dm)
-		meta.Paragraphs += len(d.Paragraphs)
-		// Reuse only what would be indexed exactly as it is: a renamed
-		// file (en.txt → en.zh.txt), a sidecar or a corpus reader change
-		// can change a document's metadata with the same bytes.
-		if o, found := old[d.ID]; found && o.Form != "" && o.Form == dm.Form && o.Shard == dm.Shard && o.Paragraphs == dm.Paragraphs && prev != "" {
-			report.Reused++
+		b.meta.Documents = append(b.meta.Documents, dm)
+		b.meta.Paragraphs += len(d.Paragraphs)
+		o, found := old[d.ID]
+		if found && b.prev != "" && o.Form != "" && o.Form == dm.Form && o.Shard == dm.Shard && o.Paragraphs == dm.Paragraphs {
+			b.report.Reused++
 			delete(old, d.ID)
 			continue
 		}
-		if o, found := old[d.ID]; found {
+		if found {
 			w.deleteDoc(o) // changed: its old paragraphs go
 			delete(old, d.ID)
 		}
 		todo = append(todo, d)
 		for _, p := range d.Paragraphs {
-			total += int64(len(p.Text))
+			b.report.Bytes += int64(len(p.Text))
 		}
 	}
 	for _, o := range old { // no longer in the corpus
 		w.deleteDoc(o)
-		report.Removed++
+		b.report.Removed++
 	}
-	log.Info("index: plan", "documents", len(docs), "analyse", len(todo), "reuse", report.Reused, "remove", report.Removed, "full", prev == "")
+	b.log.Info("index: plan", "documents", len(docs), "analyse", len(todo), "reuse", b.report.Reused, "remove", b.report.Removed, "full", b.prev == "")
+	return todo, nil
+}
 
-	pr := Progress{Stage: "index", TotalDocuments: len(todo), TotalBytes: total}
+// write analyses and adds the paragraphs of todo, in batches.
+func (b *builder) write(w *writer, todo []*corpus.Document) error {
+	batchSize := cmp.Or(b.opts.BatchSize, DefaultBatchSize)
+	if batchSize < 0 {
+		batchSize = DefaultBatchSize
+	}
+	pr := Progress{Stage: "index", TotalDocuments: len(todo), TotalBytes: b.report.Bytes}
 	batchBytes := 0
 	for _, d := range todo {
 		for _, p := range d.Paragraphs {
-			if err := w.add(ParagraphID(d.ID, p.N), shardOf(d.ID, shards), newParagraphDoc(d, p)); err != nil {
-				return nil, err
+			if err := w.add(ParagraphID(d.ID, p.N), shardOf(d.ID, b.shards), newParagraphDoc(d, p)); err != nil {
+				return err
 			}
 			pr.Paragraphs++
 			pr.Bytes += int64(len(p.Text))
 			batchBytes += len(p.Text)
 			if w.pending >= batchSize || batchBytes >= maxBatchBytes {
 				batchBytes = 0
-				if err := ctx.Err(); err != nil {
-					return nil, fmt.Errorf("reindex interrupted: %w", err)
+				if err := b.ctx.Err(); err != nil {
+					return fmt.Errorf("reindex interrupted: %w", err)
 				}
 				if err := w.flush(); err != nil {
-					return nil, err
+					return err
 				}
-				progress(pr)
+				b.progress(pr)
 			}
 		}
 		pr.Documents++
 	}
 	if err := w.flush(); err != nil {
-		return nil, err
+		return err
 	}
-	progress(pr)
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("reindex interrupted: %w", err)
+	b.progress(pr)
+	if err := b.ctx.Err(); err != nil {
+		return fmt.Errorf("reindex interrupted: %w", err)
 	}
+	return nil
+}
 
-	// Verify before anything becomes visible.
-	progress(Progress{Stage: "verify", Paragraphs: pr.Paragraphs})
+// verify checks the new generation's paragraph count before anything
+// becomes visible, closes it and writes its metadata.
+func (b *builder) verify(w *writer, tmp string) error {
+	b.progress(Progress{Stage: "verify", Paragraphs: b.meta.Paragraphs})
 	n, err := w.count()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if n != uint64(meta.Paragraphs) {
-		return nil, fmt.Errorf("verify new index: it holds %d paragraphs, the corpus has %d; nothing was swapped", n, meta.Paragraphs)
+	if n != uint64(b.meta.Paragraphs) {
+		return fmt.Errorf("verify new index: it holds %d paragraphs, the corpus has %d; nothing was swapped", n, b.meta.Paragraphs)
 	}
 	if err := w.close(); err != nil {
-		return nil, err
+		return err
 	}
-	meta.Built = time.Now().UTC()
-	mb, err := encodeMeta(meta)
+	b.meta.Built = time.Now().UTC()
+	mb, err := encodeMeta(b.meta)
 	if err != nil {
-		return nil, fmt.Errorf("encode index metadata: %w", err)
+		return fmt.Errorf("encode index metadata: %w", err)
 	}
 	if err := writeFileSync(filepath.Join(tmp, metaFile), mb); err != nil {
-		return nil, fmt.Errorf("write index metadata: %w", err)
+		return fmt.Errorf("write index metadata: %w", err)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("reindex interrupted: %w", err)
+	if err := b.ctx.Err(); err != nil {
+		return fmt.Errorf("reindex interrupted: %w", err)
 	}
+	return nil
+}
 
-	// Swap: rename the generation into place, then point CURRENT at it.
-	progress(Progress{Stage: "swap", Paragraphs: pr.Paragraphs})
-	if err := os.Rename(tmp, gen); err != nil {
-		return nil, fmt.Errorf("move new generation into place: %w", err)
+// swap renames the generation into place, then points CURRENT at it, and
+// removes the generations no longer needed.
+func (b *builder) swap(tmp string) error {
+	b.progress(Progress{Stage: "swap", Paragraphs: b.meta.Paragraphs})
+	if err := os.Rename(tmp, b.gen); err != nil {
+		return fmt.Errorf("move new generation into place: %w", err)
 	}
-	ok = true
-	if err := writeFileSync(filepath.Join(indexDir, currentFile+tmpSuffix), []byte(filepath.Base(gen)+"\n")); err != nil {
-		_ = os.RemoveAll(gen)
-		return nil, fmt.Errorf("write %s: %w", currentFile, err)
+	if err := writeFileSync(filepath.Join(b.indexDir, currentFile+tmpSuffix), []byte(filepath.Base(b.gen)+"\n")); err != nil {
+		_ = os.RemoveAll(b.gen)
+		return fmt.Errorf("write %s: %w", currentFile, err)
 	}
-	if err := os.Rename(filepath.Join(indexDir, currentFile+tmpSuffix), filepath.Join(indexDir, currentFile)); err != nil {
-		_ = os.RemoveAll(gen)
-		return nil, fmt.Errorf("swap in new generation: %w", err)
+	if err := os.Rename(filepath.Join(b.indexDir, currentFile+tmpSuffix), filepath.Join(b.indexDir, currentFile)); err != nil {
+		_ = os.RemoveAll(b.gen)
+		return fmt.Errorf("swap in new generation: %w", err)
 	}
-	syncDir(indexDir)
-	log.Info("index: swapped in", "dir", gen)
-	removeOldGenerations(indexDir, gen, prev, log)
-
-	report.Dir = gen
-	report.Documents = len(docs)
-	report.Paragraphs = meta.Paragraphs
-	report.Analysed = len(todo)
-	report.Bytes = total
-	report.Took = time.Since(start)
-	return report, nil
+	syncDir(b.indexDir)
+	b.log.Info("index: swapped in", "dir", b.gen)
+	removeOldGenerations(b.indexDir, b.gen, b.prev, b.log)
+	return nil
 }
 
 // shardOf routes every paragraph of a document to one shard.
@@ -321,21 +387,6 @@ func shardOf(docID string, shards int) int {
 	h := fnv.New32a()
 	_, _ = io.WriteString(h, docID)
 	return int(h.Sum32() % uint32(shards))
-}
-
-func dropDuplicateIDs(docs []corpus.Document, problems []corpus.Problem) ([]corpus.Document, []corpus.Problem) {
-	seen := map[string]string{}
-	out := docs[:0]
-	for _, d := range docs {
-		if first, dup := seen[d.ID]; dup {
-			problems = append(problems, corpus.Problem{Path: d.Source,
-				Err: fmt.Errorf("document id %q is already used by %s; rename one of the files", d.ID, first)})
-			continue
-		}
-		seen[d.ID] = d.Source
-		out = append(out, d)
-	}
-	return out, problems
 }
 
 // dropOversized skips the documents with a paragraph longer than maxBytes,

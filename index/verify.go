@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -37,8 +38,11 @@ import (
 const sampleDocs = 32
 
 // guard runs f, turning a panic into an ErrDamaged error: bleve and zapx
-// panic on some damaged files (slice bounds out of range on a bad footer).
+// panic on some damaged files (slice bounds out of range on a bad footer),
+// and reading a memory-mapped file that was cut short faults (a truncated
+// root.bolt: SIGBUS, which would end the process), made a panic here.
 func guard(what string, f func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: %s: panic: %v; run scosearch reindex --full", ErrDamaged, what, r)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io/fs"
 	"fmt"
 	"io"
 	"log/slog"
@@ -36,23 +37,22 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "scosearch reindex: --shards %d is not between 1 and %d\n", *shards, index.MaxShards)
 		return exitUsage
 	}
-	dir, cleanup, err := corpusPath(*corpusDir)
+	src, err := corpusSource(*corpusDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch reindex: %v\n", err)
 		return exitFailure
 	}
-	defer cleanup()
 
 	if *check {
-		return checkCorpus(dir, stdout, stderr)
+		return checkCorpus(src, stdout, stderr)
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := index.BuildOptions{Full: *full, Shards: *shards, Logger: logger}
+	opts := index.BuildOptions{Full: *full, Shards: *shards, Logger: logger, CorpusFS: src.fsys}
 	if !*quiet {
 		opts.Progress = newProgressReporter(stderr)
 	}
-	rep, err := index.Build(ctx, dir, *indexDir, opts)
+	rep, err := index.Build(ctx, src.dir, *indexDir, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "\nscosearch reindex: %v\n", err)
 		fmt.Fprintf(stderr, "scosearch reindex: nothing was swapped; the previous index (if any) is unchanged.\n")
@@ -62,24 +62,38 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return exitOK
 }
 
-// corpusPath returns the corpus directory to read: dir itself, or the
-// bundled corpus (written out to a temporary directory) when dir is "".
-func corpusPath(dir string) (string, func(), error) {
-	if dir != "" {
-		st, err := os.Stat(dir)
-		if err != nil {
-			return "", nil, fmt.Errorf("corpus: %w", err)
-		}
-		if !st.IsDir() {
-			return "", nil, fmt.Errorf("corpus: %q is not a directory", dir)
-		}
-		return dir, func() {}, nil
-	}
-	return scosearch.ExtractBundledCorpus()
+// source is the corpus to read: a directory, or the bundled corpus, read
+// in place from the binary (fsys set, dir naming it in messages).
+type source struct {
+	dir  string
+	fsys fs.FS
 }
 
-func checkCorpus(dir string, stdout, stderr io.Writer) int {
-	docs, problems, err := corpus.ReadDir(dir, corpus.Options{})
+// corpusSource returns the corpus named by --corpus: the directory dir, or
+// the bundled corpus when dir is "".
+func corpusSource(dir string) (source, error) {
+	if dir == "" {
+		return source{dir: "the bundled corpus", fsys: scosearch.BundledCorpus()}, nil
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return source{}, fmt.Errorf("corpus: %w", err)
+	}
+	if !st.IsDir() {
+		return source{}, fmt.Errorf("corpus: %q is not a directory", dir)
+	}
+	return source{dir: dir}, nil
+}
+
+func checkCorpus(src source, stdout, stderr io.Writer) int {
+	var docs []corpus.Document
+	var problems []corpus.Problem
+	var err error
+	if src.fsys != nil {
+		docs, problems, err = corpus.ReadFS(src.fsys, corpus.Options{})
+	} else {
+		docs, problems, err = corpus.ReadDir(src.dir, corpus.Options{})
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch reindex --check: %v\n", err)
 		return exitFailure

@@ -208,14 +208,13 @@ func (p *pendingEngine) Suggest(ctx context.Context, prefix string, n int) ([]se
 
 // buildFirstIndex builds the index of a fresh installation.
 func buildFirstIndex(ctx context.Context, corpusDir, indexDir string, log *slog.Logger, stderr io.Writer) int {
-	dir, cleanup, err := corpusPath(corpusDir)
+	src, err := corpusSource(corpusDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
 		return exitFailure
 	}
-	defer cleanup()
-	log.Info("no index yet: building it", "index", indexDir, "corpus", orDash(corpusDir))
-	rep, err := index.Build(ctx, dir, indexDir, index.BuildOptions{Logger: log, Progress: newProgressReporter(stderr)})
+	log.Info("no index yet: building it", "index", indexDir, "corpus", src.dir)
+	rep, err := index.Build(ctx, src.dir, indexDir, index.BuildOptions{Logger: log, Progress: newProgressReporter(stderr), CorpusFS: src.fsys})
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch serve: build the index: %v\n", err)
 		return exitFailure
