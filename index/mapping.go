@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -37,6 +38,21 @@ const DocType = "paragraph"
 // ParagraphID is the stable id of paragraph n of document doc, as used in
 // permalinks: "2019-bishkek-declaration-p12".
 func ParagraphID(doc string, n int) string { return doc + "-p" + strconv.Itoa(n) }
+
+// SplitParagraphID splits a paragraph id made by ParagraphID into its
+// document id and paragraph number: "2019-bishkek-declaration-p12" gives
+// "2019-bishkek-declaration" and 12; anything else gives ok false.
+func SplitParagraphID(id string) (doc string, n int, ok bool) {
+	i := strings.LastIndex(id, "-p")
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[i+2:])
+	if err != nil || n < 1 || ParagraphID(id[:i], n) != id {
+		return "", 0, false
+	}
+	return id[:i], n, true
+}
 
 // paragraphDoc is what is indexed for one paragraph.
 type paragraphDoc struct {

@@ -578,7 +578,7 @@ func (g *generation) paragraphs(ctx context.Context, doc string, lo, hi int) ([]
 // document order. HTML is the escaped text. An unknown id is an
 // ErrNotFound error.
 func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]Paragraph, error) {
-	doc, n, ok := splitParagraphID(paragraphID)
+	doc, n, ok := SplitParagraphID(paragraphID)
 	if !ok {
 		return nil, fmt.Errorf("paragraph %q: %w", paragraphID, ErrNotFound)
 	}
@@ -596,15 +596,7 @@ func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, aft
 	return g.paragraphs(ctx, doc, max(1, n-before), min(d.Paragraphs, n+after))
 }
 
-// splitParagraphID splits "doc-p12" into "doc" and 12.
-func splitParagraphID(id string) (string, int, bool) {
-	i := strings.LastIndex(id, "-p")
-	if i <= 0 {
-		return "", 0, false
-	}
-	n, err := strconv.Atoi(id[i+2:])
-	if err != nil || n < 1 || index.ParagraphID(id[:i], n) != id {
-		return "", 0, false
-	}
-	return id[:i], n, true
-}
+// SplitParagraphID splits a paragraph id ("2019-bishkek-declaration-p12")
+// into its document id and paragraph number; ok is false for anything
+// that is not a paragraph id.
+func SplitParagraphID(id string) (doc string, n int, ok bool) { return index.SplitParagraphID(id) }

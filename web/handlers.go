@@ -272,7 +272,7 @@ func newHitView(h search.Hit, q string) hitView {
 		hv.Text = truncate(h.Text, 200)
 	}
 	for _, id := range h.Similar {
-		doc, n, ok := splitParagraphID(id)
+		doc, n, ok := search.SplitParagraphID(id)
 		if !ok {
 			hv.Similar = append(hv.Similar, similarLink{Label: id})
 			continue
@@ -280,20 +280,6 @@ func newHitView(h search.Hit, q string) hitView {
 		hv.Similar = append(hv.Similar, similarLink{URL: docURL(doc, q, n), Label: fmt.Sprintf("%s 第%d段", doc, n)})
 	}
 	return hv
-}
-
-// splitParagraphID splits "2019-bishkek-declaration-p12" into its document
-// id and paragraph number.
-func splitParagraphID(id string) (doc string, n int, ok bool) {
-	i := strings.LastIndex(id, "-p")
-	if i <= 0 {
-		return "", 0, false
-	}
-	n, err := strconv.Atoi(id[i+2:])
-	if err != nil || n < 1 {
-		return "", 0, false
-	}
-	return id[:i], n, true
 }
 
 // docPage is the data of doc.tmpl.

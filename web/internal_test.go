@@ -52,29 +52,6 @@ func TestCitation(t *testing.T) {
 	}
 }
 
-func TestSplitParagraphID(t *testing.T) {
-	tests := []struct {
-		id   string
-		doc  string
-		n    int
-		isOK bool
-	}{
-		{"2019-bishkek-declaration-p12", "2019-bishkek-declaration", 12, true},
-		{"刑法/刑法修正案（七）-p3", "刑法/刑法修正案（七）", 3, true},
-		{"a-pp-p1", "a-pp", 1, true},
-		{"-p1", "", 0, false},
-		{"doc-p0", "", 0, false},
-		{"doc-px", "", 0, false},
-		{"doc", "", 0, false},
-	}
-	for _, tc := range tests {
-		doc, n, ok := splitParagraphID(tc.id)
-		if doc != tc.doc || n != tc.n || ok != tc.isOK {
-			t.Errorf("splitParagraphID(%q) = %q, %d, %v; want %q, %d, %v", tc.id, doc, n, ok, tc.doc, tc.n, tc.isOK)
-		}
-	}
-}
-
 func TestURLs(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{docURL("2019-bishkek-declaration", "", 0), "/docs/2019-bishkek-declaration"},

@@ -1,0 +1,34 @@
+package index_test
+
+import (
+	"testing"
+
+	"github.com/scosearch/scosearch/index"
+)
+
+func TestSplitParagraphID(t *testing.T) {
+	tests := []struct {
+		id   string
+		doc  string
+		n    int
+		isOK bool
+	}{
+		{"2019-bishkek-declaration-p12", "2019-bishkek-declaration", 12, true},
+		{"刑法/刑法修正案（七）-p3", "刑法/刑法修正案（七）", 3, true},
+		{"a-pp-p1", "a-pp", 1, true},
+		{"-p1", "", 0, false},
+		{"doc-p0", "", 0, false},
+		{"doc-p012", "", 0, false}, // not what ParagraphID makes
+		{"doc-px", "", 0, false},
+		{"doc", "", 0, false},
+	}
+	for _, tc := range tests {
+		doc, n, ok := index.SplitParagraphID(tc.id)
+		if doc != tc.doc || n != tc.n || ok != tc.isOK {
+			t.Errorf("SplitParagraphID(%q) = %q, %d, %v; want %q, %d, %v", tc.id, doc, n, ok, tc.doc, tc.n, tc.isOK)
+		}
+		if ok && index.ParagraphID(doc, n) != tc.id {
+			t.Errorf("ParagraphID(%q, %d) does not give back %q", doc, n, tc.id)
+		}
+	}
+}
