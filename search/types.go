@@ -60,6 +60,20 @@ type Facets struct {
 	Section []FacetCount `json:"section"`
 }
 
+// Of returns the counts of the facet of the filter field name ("doc",
+// "year", "section"), or nil.
+func (f Facets) Of(name string) []FacetCount {
+	switch name {
+	case "doc":
+		return f.Doc
+	case "year":
+		return f.Year
+	case "section":
+		return f.Section
+	}
+	return nil
+}
+
 // FacetCount is one value of a facet and how many matching paragraphs have it.
 type FacetCount struct {
 	Value string `json:"value"`

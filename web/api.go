@@ -71,6 +71,16 @@ type searchBody struct {
 	Collapse *bool  `json:"collapse"`
 }
 
+// filter returns the value of the filter parameter name (the body's wire
+// format lists them; search.FilterFields is the one list of what they are).
+func (b searchBody) filter(name string) string {
+	r := search.Request{Doc: b.Doc, Year: b.Year, Section: b.Section, Lang: b.Lang}
+	if v := r.Filter(name); v != nil {
+		return *v
+	}
+	return ""
+}
+
 // handleAPISearchPost is POST /api/search with a JSON body (at most
 // MaxBodyBytes): {"q": "阿富汗", "size": 10, "from": 0, "sort": "date",
 // "doc": "...", "year": "2019", "section": "...", "lang": "zh",
@@ -99,8 +109,10 @@ func (s *Server) handleAPISearchPost(w http.ResponseWriter, r *http.Request) err
 		return badParameter("request body: want one JSON object and nothing after it", "请求正文应为一个 JSON 对象，其后不能再有内容。")
 	}
 	v := url.Values{}
-	for k, val := range map[string]string{"q": b.Q, "sort": b.Sort, "doc": b.Doc, "year": b.Year, "section": b.Section, "lang": b.Lang} {
-		v.Set(k, val)
+	v.Set("q", b.Q)
+	v.Set("sort", b.Sort)
+	for _, f := range paramFilters() {
+		v.Set(f.Name, b.filter(f.Name))
 	}
 	if b.Size != nil {
 		v.Set("size", strconv.Itoa(*b.Size))

@@ -160,24 +160,18 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 	v.RelevanceURL, v.DateURL = rel.url(), date.url()
 
 	// Facets: each value adds its filter, or removes it when selected.
-	groups := []struct {
-		name   string
-		counts []search.FacetCount
-		field  func(*params) *string
-	}{
-		{"文件", res.Facets.Doc, func(q *params) *string { return &q.Doc }},
-		{"年份", res.Facets.Year, func(q *params) *string { return &q.Year }},
-		{"章节", res.Facets.Section, func(q *params) *string { return &q.Section }},
-	}
-	for _, g := range groups {
-		fg := facetGroup{Name: g.name}
-		for _, c := range g.counts {
+	for _, ff := range search.FilterFields() {
+		if !ff.Facet || !ff.Param {
+			continue
+		}
+		fg := facetGroup{Name: ff.Label}
+		for _, c := range res.Facets.Of(ff.Name) {
 			if c.Value == "" {
 				continue
 			}
 			np := p
 			np.Page = 1
-			f := g.field(&np)
+			f := np.Filters.Filter(ff.Name)
 			selected := *f == c.Value
 			if selected {
 				*f = ""
@@ -194,25 +188,16 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 			v.Facets = append(v.Facets, fg)
 		}
 	}
-	for _, f := range []struct {
-		name  string
-		field func(*params) *string
-	}{
-		{"文件", func(q *params) *string { return &q.Doc }},
-		{"年份", func(q *params) *string { return &q.Year }},
-		{"章节", func(q *params) *string { return &q.Section }},
-		{"语言", func(q *params) *string { return &q.Lang }},
-	} {
+	for _, ff := range paramFilters() {
 		np := p
 		np.Page = 1
-		if val := *f.field(&np); val != "" {
-			*f.field(&np) = ""
-			v.Filters = append(v.Filters, activeFilter{Name: f.name, Value: facetLabel(res.Facets.Doc, val, f.name == "文件"), RemoveURL: np.url()})
+		if val := *np.Filters.Filter(ff.Name); val != "" {
+			*np.Filters.Filter(ff.Name) = ""
+			v.Filters = append(v.Filters, activeFilter{Name: ff.Label, Value: facetLabel(res.Facets.Doc, val, ff.Name == "doc"), RemoveURL: np.url()})
 		}
 	}
 
-	// Paging.
-	// Near-identical paragraphs collapsed into others take no place.
+	// Paging: near-identical paragraphs collapsed into others take no place.
 	shown := res.Total - min(res.Collapsed, res.Total)
 	pageCount := int((shown + uint64(size) - 1) / uint64(size))
 	pageCount = min(pageCount, maxPage)

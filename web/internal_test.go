@@ -58,8 +58,8 @@ func TestURLs(t *testing.T) {
 		{docURL("2019-bishkek-declaration", "阿富汗", 29), "/docs/2019-bishkek-declaration?q=%E9%98%BF%E5%AF%8C%E6%B1%97#p29"},
 		{docURL("刑法/修正案 七", "a&b", 2), "/docs/%E5%88%91%E6%B3%95/%E4%BF%AE%E6%AD%A3%E6%A1%88%20%E4%B8%83?q=a%26b#p2"},
 		{params{Page: 1}.url(), "/search"},
-		{params{Q: "反恐", Year: "2019", Sort: search.SortDate, Page: 3}.url(), "/search?page=3&q=%E5%8F%8D%E6%81%90&sort=date&year=2019"},
-		{params{Q: "x", Doc: "a/b", Page: 1}.url(), "/search?doc=a%2Fb&q=x"},
+		{params{Q: "反恐", Filters: search.Request{Year: "2019"}, Sort: search.SortDate, Page: 3}.url(), "/search?page=3&q=%E5%8F%8D%E6%81%90&sort=date&year=2019"},
+		{params{Q: "x", Filters: search.Request{Doc: "a/b"}, Page: 1}.url(), "/search?doc=a%2Fb&q=x"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -76,7 +76,7 @@ func TestParseParams(t *testing.T) {
 		want    params
 		wantErr string
 	}{
-		{"q=+反恐+&page=2&sort=date&doc=d&year=2019", false, params{Q: "反恐", Page: 2, Sort: "date", Doc: "d", Year: "2019"}, ""},
+		{"q=+反恐+&page=2&sort=date&doc=d&year=2019", false, params{Q: "反恐", Page: 2, Sort: "date", Filters: search.Request{Doc: "d", Year: "2019"}}, ""},
 		{"q=x&sort=relevance", false, params{Q: "x", Page: 1}, ""},
 		{"q=x&page=0", false, params{}, "parameter page must be a whole number from 1 to 100"},
 		{"q=x&page=abc", false, params{}, "parameter page must be a whole number from 1 to 100"},

@@ -17,11 +17,10 @@ const maxFilterLen = 512
 type params struct {
 	Q    string
 	Sort string // "" (relevance) or search.SortDate
-	Doc  string
-	Year string
-	// Section and Lang filter like Doc and Year.
-	Section string
-	Lang    string
+	// Filters holds the filter parameters (doc, year, section, lang: the
+	// search.FilterFields that are Param), read through Filters.Filter;
+	// its other fields are unused.
+	Filters search.Request
 	Page    int // 1-based, pages only
 	Size    int // API only; 0 means the engine's default
 	From    int // API only
@@ -33,13 +32,9 @@ type params struct {
 // parseParams reads and checks the parameters of a search request. Every
 // problem is a 400 with a message that names the parameter.
 func (s *Server) parseParams(v url.Values, api bool) (params, error) {
-	p := params{
-		Q:       strings.TrimSpace(v.Get("q")),
-		Doc:     strings.TrimSpace(v.Get("doc")),
-		Year:    strings.TrimSpace(v.Get("year")),
-		Section: strings.TrimSpace(v.Get("section")),
-		Lang:    strings.TrimSpace(v.Get("lang")),
-		Page:    1,
+	p := params{Q: strings.TrimSpace(v.Get("q")), Page: 1}
+	for _, f := range paramFilters() {
+		*p.Filters.Filter(f.Name) = strings.TrimSpace(v.Get(f.Name))
 	}
 	if !utf8.ValidString(p.Q) {
 		return p.validUTF8(), badParameter("parameter q is not valid UTF-8", "检索式含有无法识别的字符（不是有效的 UTF-8）。")
@@ -47,14 +42,13 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 	if n := utf8.RuneCountInString(p.Q); n > s.opts.MaxQueryLen {
 		return p, badParameter(fmt.Sprintf("query too long: %d characters, at most %d", n, s.opts.MaxQueryLen), fmt.Sprintf("检索式过长：%d 个字符，最多 %d 个。", n, s.opts.MaxQueryLen))
 	}
-	for _, f := range []struct{ name, value string }{
-		{"doc", p.Doc}, {"year", p.Year}, {"section", p.Section}, {"lang", p.Lang},
-	} {
-		if !utf8.ValidString(f.value) {
-			return p.validUTF8(), badParameter(fmt.Sprintf("parameter %s is not valid UTF-8", f.name), fmt.Sprintf("参数 %s 含有无法识别的字符。", f.name))
+	for _, f := range paramFilters() {
+		value := *p.Filters.Filter(f.Name)
+		if !utf8.ValidString(value) {
+			return p.validUTF8(), badParameter(fmt.Sprintf("parameter %s is not valid UTF-8", f.Name), fmt.Sprintf("参数 %s 含有无法识别的字符。", f.Name))
 		}
-		if len(f.value) > maxFilterLen {
-			return p, badParameter(fmt.Sprintf("parameter %s too long: at most %d bytes", f.name, maxFilterLen), fmt.Sprintf("参数 %s 过长：最多 %d 字节。", f.name, maxFilterLen))
+		if len(value) > maxFilterLen {
+			return p, badParameter(fmt.Sprintf("parameter %s too long: at most %d bytes", f.Name, maxFilterLen), fmt.Sprintf("参数 %s 过长：最多 %d 字节。", f.Name, maxFilterLen))
 		}
 	}
 
@@ -93,10 +87,39 @@ func (s *Server) parseParams(v url.Values, api bool) (params, error) {
 	return p, nil
 }
 
+// paramFilters returns the filter fields that are parameters of the pages
+// and the API, in the order of search.FilterFields.
+func paramFilters() []search.FilterField {
+	var out []search.FilterField
+	for _, f := range search.FilterFields() {
+		if f.Param {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// filterParam is a filter parameter and its value.
+type filterParam struct{ Name, Value string }
+
+// SetFilters returns the filter parameters with a value, for the hidden
+// fields of the search form.
+func (p params) SetFilters() []filterParam {
+	var out []filterParam
+	for _, f := range paramFilters() {
+		if v := *p.Filters.Filter(f.Name); v != "" {
+			out = append(out, filterParam{f.Name, v})
+		}
+	}
+	return out
+}
+
 // validUTF8 returns p with invalid UTF-8 in its text parameters replaced
 // by U+FFFD: the error page echoes them back in the search form.
 func (p params) validUTF8() params {
-	for _, v := range []*string{&p.Q, &p.Doc, &p.Year, &p.Section, &p.Lang} {
+	p.Q = strings.ToValidUTF8(p.Q, "\uFFFD")
+	for _, f := range paramFilters() {
+		v := p.Filters.Filter(f.Name)
 		*v = strings.ToValidUTF8(*v, "\uFFFD")
 	}
 	return p
@@ -121,18 +144,16 @@ func intParam(v url.Values, name string, lo, hi int) (int, error) {
 
 // request turns page parameters into a search.Request of pageSize hits.
 func (p params) request(pageSize int) search.Request {
-	return search.Request{
-		Query: p.Q, Size: pageSize, From: (p.Page - 1) * pageSize, Sort: p.Sort,
-		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang, NoCollapse: p.NoCollapse,
-	}
+	r := p.Filters
+	r.Query, r.Size, r.From, r.Sort, r.NoCollapse = p.Q, pageSize, (p.Page-1)*pageSize, p.Sort, p.NoCollapse
+	return r
 }
 
 // apiRequest turns API parameters into a search.Request.
 func (p params) apiRequest() search.Request {
-	return search.Request{
-		Query: p.Q, Size: p.Size, From: p.From, Sort: p.Sort,
-		Doc: p.Doc, Year: p.Year, Section: p.Section, Lang: p.Lang, NoCollapse: p.NoCollapse,
-	}
+	r := p.Filters
+	r.Query, r.Size, r.From, r.Sort, r.NoCollapse = p.Q, p.Size, p.From, p.Sort, p.NoCollapse
+	return r
 }
 
 // url is the /search address of p, with default values left out.
@@ -144,10 +165,9 @@ func (p params) url() string {
 		}
 	}
 	set("q", p.Q)
-	set("doc", p.Doc)
-	set("year", p.Year)
-	set("section", p.Section)
-	set("lang", p.Lang)
+	for _, f := range paramFilters() {
+		set(f.Name, *p.Filters.Filter(f.Name))
+	}
 	if p.NoCollapse {
 		v.Set("collapse", "false")
 	}
