@@ -1,7 +1,6 @@
 package search
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -356,39 +354,45 @@ func newHit(r ranked, p plan) Hit {
 		h.Match = MatchPartial
 		h.Missing = append([]string{}, r.missing...)
 	}
-	h.Snippets = snippets(h.Text, p.spans(dm, h.Text))
+	h.Snippets = snippets(h.Text, p.spans(h.Text))
 	return h
 }
 
-// spans returns the matches of the plan in a hit's text: bleve's match
-// locations, and the one-character forms, which match in the char field
-// (no locations), found in the text.
-func (p plan) spans(dm *bsearch.DocumentMatch, text string) []span {
-	spans := matchSpans(dm)
-	for _, req := range p.reqs {
-		for _, f := range req.forms {
-			if utf8.RuneCountInString(f.exact) == 1 {
-				for _, s := range zh.Find(text, f.exact) {
-					spans = append(spans, span{s[0], s[1]})
+// spans returns where the plan's requirements occur in text: each form's
+// exact string, or, where it is not there, those of its words that are;
+// and the parts of a long word the text holds instead of the whole. The
+// text itself is searched (zh.Find, the same folding as the index), so no
+// term vectors need to be read from the index for highlighting.
+func (p plan) spans(text string) []span {
+	var out []span
+	add := func(key string) bool {
+		found := false
+		for _, s := range zh.Find(text, key) {
+			out = append(out, span{s[0], s[1]})
+			found = true
+		}
+		return found
+	}
+	for _, r := range p.reqs {
+		held := false
+		for _, f := range r.forms {
+			if add(f.exact) {
+				held = true
+				continue
+			}
+			if len(f.words) > 1 {
+				for _, w := range f.words {
+					held = add(w) || held
 				}
 			}
 		}
-	}
-	return spans
-}
-
-// matchSpans collects the match locations of the text and bigram fields
-// (byte offsets into the stored text).
-func matchSpans(dm *bsearch.DocumentMatch) []span {
-	var spans []span
-	for _, field := range []string{index.FieldText, index.FieldBigram} {
-		for _, locs := range dm.Locations[field] {
-			for _, l := range locs {
-				spans = append(spans, span{int(l.Start), int(l.End)})
+		if !held {
+			for _, part := range r.parts {
+				add(part)
 			}
 		}
 	}
-	return spans
+	return out
 }
 
 // newFacets converts bleve's facets, labelling documents with their titles,
@@ -480,17 +484,16 @@ func (e *Engine) DocumentPage(ctx context.Context, id, q string, from, size int)
 // document returns size paragraphs of document id from offset from, or
 // all from there when size < 0.
 func (e *Engine) document(ctx context.Context, id, q string, from, size int) (*Document, error) {
-	var marks query.Query
 	var p plan
-	if strings.TrimSpace(q) != "" {
+	marks := strings.TrimSpace(q) != ""
+	if marks {
 		root, err := (Request{Query: q}).parse()
 		if err != nil {
 			return nil, err
 		}
-		// mark every word of the query the paragraph holds, also where it
-		// holds only some of them
+		// every word of the query that a paragraph holds is marked, also
+		// where it holds only some of them
 		p = newPlan(root)
-		marks = cmp.Or(p.partial, p.full)
 	}
 	g, err := e.acquire()
 	if err != nil {
@@ -513,28 +516,10 @@ func (e *Engine) document(ctx context.Context, id, q string, from, size int) (*D
 	if err != nil {
 		return nil, err
 	}
-	if marks != nil && len(paras) > 0 {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("document %q: %w", id, err)
-		}
-		inDoc := query.NewTermQuery(id)
-		inDoc.SetField(index.FieldDoc)
-		flo, fhi, yes := float64(lo), float64(hi), true
-		span := query.NewNumericRangeInclusiveQuery(&flo, &fhi, &yes, &yes)
-		span.SetField(index.FieldN)
-		br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{marks, inDoc, span}), len(paras), 0, false)
-		br.IncludeLocations = true
-		sr, err := g.idx.Bleve().SearchInContext(ctx, br)
-		if err != nil {
-			return nil, fmt.Errorf("document %q: highlight %q: %w", id, q, err)
-		}
-		byID := make(map[string]int, len(paras))
-		for i, p := range paras {
-			byID[p.ID] = i
-		}
-		for _, dm := range sr.Hits {
-			if i, ok := byID[dm.ID]; ok {
-				paras[i].HTML = highlight(paras[i].Text, p.spans(dm, paras[i].Text))
+	if marks && len(paras) > 0 {
+		for i := range paras {
+			if sp := p.spans(paras[i].Text); len(sp) > 0 {
+				paras[i].HTML = highlight(paras[i].Text, sp)
 			}
 		}
 	}

@@ -186,12 +186,11 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 }
 
 // fetch runs q on bleve for size hits from offset, with the stored fields
-// and match locations of each hit; with facets, it also counts the facets
+// of each hit (no match locations: Hit.Snippets come from the text); with facets, it also counts the facets
 // (unless they are cached), kept for the Result.
 func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
 	br.Fields = hitFields
-	br.IncludeLocations = true
 	br.SortByCustom(sortOrder(s.req.Sort))
 	if facets && !s.haveFacets {
 		// One facet field: years follow from the documents' dates.
