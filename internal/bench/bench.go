@@ -10,6 +10,7 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -723,8 +724,8 @@ type server struct {
 	stop   func()
 }
 
-func startServer(ctx context.Context, indexDir string) (*server, error) {
-	engine, err := search.Open(indexDir)
+func startServer(ctx context.Context, indexDir string, opts ...search.Option) (*server, error) {
+	engine, err := search.Open(indexDir, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -763,39 +764,39 @@ func (b *bencher) queries(ctx context.Context) error {
 		return err
 	}
 	w := b.w
-	b.mix = queryMix(b.docs)
-	s, err := startServer(ctx, b.fullIndex)
+	b.mix = append(queryMix(b.docs), distinctMix(b.docs, judgedQuestions(), mixPerClass)...)
+	s, err := startServer(ctx, b.fullIndex, search.WithoutCache())
 	if err != nil {
 		return err
 	}
 	defer s.stop()
-	fmt.Fprintf(w, "\n## Queries\n\nLoad average before: %s. Server in process on %s, index of the whole corpus (1 shard); each load run is bounded by %d queries and %s.\n\n", loadAvg(), s.base, b.c.Queries1, b.c.MaxLoad)
+	fmt.Fprintf(w, "\n## Queries (uncached)\n\nLoad average before: %s. Server in process on %s with the engine's result and facet caches OFF, index of the whole corpus (1 shard); %d distinct queries (a fixed set and about %d drawn from the corpus per class, fixed seed); each load run is bounded by %d queries and %s.\n\n",
+		loadAvg(), s.base, len(b.mix), mixPerClass, b.c.Queries1, b.c.MaxLoad)
 
-	// Warm up: every query once (loads the gse dictionary, fills caches),
-	// and record totals. The first sight of each query is timed as "cold":
-	// no result cache can answer it.
+	// The first request of each query, after one warm-up query that loads
+	// the gse dictionary; totals recorded.
 	totals := make([]uint64, len(b.mix))
 	cold := make([]time.Duration, len(b.mix))
 	if _, err := apiSearch(ctx, s.client, s.base, benchQuery{Q: "上海合作组织成员国元首理事会"}); err != nil {
-		return fmt.Errorf("warm-up: %w", err) // loads the dictionary, outside the mix
+		return fmt.Errorf("warm-up: %w", err)
 	}
 	for i, q := range b.mix {
 		t0 := time.Now()
 		r, err := apiSearch(ctx, s.client, s.base, q)
 		if err != nil {
-			return fmt.Errorf("warm-up: %w", err)
+			return fmt.Errorf("first request: %w", err)
 		}
 		cold[i] = time.Since(t0)
 		totals[i] = r.Total
 	}
 
-	// Baseline: the brute-force scan, timed per query (median of a few).
+	// Baseline: the brute-force scan, timed per query (median of 3).
 	sc := newScanner(b.docs)
 	scanMed := make([]time.Duration, len(b.mix))
 	scanHits := make([]int, len(b.mix))
 	for i, q := range b.mix {
 		var ds []time.Duration
-		for range 5 {
+		for range 3 {
 			t0 := time.Now()
 			scanHits[i] = sc.scan(q)
 			ds = append(ds, time.Since(t0))
@@ -804,28 +805,59 @@ func (b *bencher) queries(ctx context.Context) error {
 		scanMed[i] = ds[len(ds)/2]
 	}
 
-	one := load(ctx, s.client, s.base, b.mix, 1, b.c.Queries1, b.c.MaxLoad)
+	cpu0 := cpuTime()
+	one := load(ctx, s.client, s.base, b.mix, 1, max(b.c.Queries1, len(b.mix)), b.c.MaxLoad)
+	cpuOne := cpuTime() - cpu0
 	many := load(ctx, s.client, s.base, b.mix, b.c.Clients, b.c.QueriesConcurrent, b.c.MaxLoad)
 
-	fmt.Fprintf(w, "| query | class | hits (total) | scan hits | cold ms (first request) | 1 client p50 ms | 1 client p99 ms | %d clients p50 ms | scan ms | scan / p50 | scan / cold |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", b.c.Clients)
-	var rareRatios, allRatios []float64
-	for i, q := range b.mix {
-		l1 := one.byQuery[i]
-		p50 := pct(l1, 50)
-		ratio := scanMed[i].Seconds() / max(p50.Seconds(), 1e-9)
-		class := q.Class
-		if totals[i] < 100 && class != "rare" {
-			class += ", rare"
-		}
-		fmt.Fprintf(w, "| `%s` | %s | %d | %d | %s | %s | %s | %s | %s | %.0f× | %.0f× |\n", q, class, totals[i], scanHits[i],
-			ms(cold[i]), ms(p50), ms(pct(l1, 99)), ms(pct(many.byQuery[i], 50)), ms(scanMed[i]), ratio, scanMed[i].Seconds()/max(cold[i].Seconds(), 1e-9))
-		if len(l1) > 0 {
-			allRatios = append(allRatios, ratio)
-			if totals[i] < 100 {
-				rareRatios = append(rareRatios, ratio)
-			}
+	// Per class: the engine (1 client) beside the scan of the same queries.
+	fmt.Fprintf(w, "| class | queries | 1 client p50 ms | p99 ms | max ms | scan p50 ms | scan p50 / engine p50 |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	classes := append([]string{}, mixClasses...)
+	for _, q := range b.mix {
+		if !slices.Contains(classes, q.Class) {
+			classes = append(classes, q.Class)
 		}
 	}
+	var rareRatios []float64
+	slowestClass, slowestRatio := "", 0.0
+	for _, class := range classes {
+		var lat, scans []time.Duration
+		n := 0
+		for i, q := range b.mix {
+			if q.Class != class {
+				continue
+			}
+			n++
+			lat = append(lat, one.byQuery[i]...)
+			scans = append(scans, scanMed[i])
+			if totals[i] < 100 && q.Class == "rare" && len(one.byQuery[i]) > 0 {
+				rareRatios = append(rareRatios, scanMed[i].Seconds()/max(pct(one.byQuery[i], 50).Seconds(), 1e-9))
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		slices.Sort(lat)
+		slices.Sort(scans)
+		ratio := pct(scans, 50).Seconds() / max(pct(lat, 50).Seconds(), 1e-9)
+		if slowestClass == "" || ratio < slowestRatio {
+			slowestClass, slowestRatio = class, ratio
+		}
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %.1f× |\n", class, n, ms(pct(lat, 50)), ms(pct(lat, 99)), ms(pct(lat, 100)), ms(pct(scans, 50)), ratio)
+	}
+
+	// The slowest queries, to see what costs.
+	order := make([]int, len(b.mix))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, c int) int { return cmp.Compare(pct(one.byQuery[c], 50), pct(one.byQuery[a], 50)) })
+	fmt.Fprintf(w, "\nThe 12 slowest queries (1 client):\n\n| query | class | hits | scan hits | p50 ms | first request ms | scan ms |\n|---|---|---:|---:|---:|---:|---:|\n")
+	for _, i := range order[:min(12, len(order))] {
+		q := b.mix[i]
+		fmt.Fprintf(w, "| `%s` | %s | %d | %d | %s | %s | %s |\n", q, q.Class, totals[i], scanHits[i], ms(pct(one.byQuery[i], 50)), ms(cold[i]), ms(scanMed[i]))
+	}
+
 	var scanAll []time.Duration
 	for i := range b.mix {
 		scanAll = append(scanAll, scanMed[i])
@@ -840,24 +872,53 @@ func (b *bencher) queries(ctx context.Context) error {
 	}
 	coldAll := slices.Clone(cold)
 	slices.Sort(coldAll)
-	fmt.Fprintf(w, "| first request of each query (cold, 1 client) | %d | 0 | %s | %s | %s | %.0f |\n", len(coldAll), ms(pct(coldAll, 50)), ms(pct(coldAll, 99)), ms(pct(coldAll, 100)),
+	fmt.Fprintf(w, "| first request of each query (1 client) | %d | 0 | %s | %s | %s | %.0f |\n", len(coldAll), ms(pct(coldAll, 50)), ms(pct(coldAll, 99)), ms(pct(coldAll, 100)),
 		float64(len(coldAll))/max(sumDur(coldAll).Seconds(), 1e-9))
 	fmt.Fprintf(w, "| baseline: scan, per query of the mix | %d | 0 | %s | %s | %s | %.0f |\n", len(scanAll), ms(pct(scanAll, 50)), ms(pct(scanAll, 99)), ms(pct(scanAll, 100)),
 		float64(len(scanAll))/max(sumDur(scanAll).Seconds(), 1e-9))
+	if one.sent > 0 {
+		fmt.Fprintf(w, "\nCPU of this process during the 1-client run: %s ms per query (server and client together).\n", ms(cpuOne/time.Duration(one.sent)))
+	}
 	if one.firstErr != "" || many.firstErr != "" {
 		fmt.Fprintf(w, "\nFirst error: %s %s\n", one.firstErr, many.firstErr)
 	}
 	medRatio := pct(scanAll, 50).Seconds() / max(pct(one.lat, 50).Seconds(), 1e-9)
-	fmt.Fprintf(w, "\n| goal | figure | met |\n|---|---|---|\n")
+	fmt.Fprintf(w, "\n| goal (issue 13, uncached) | figure | met |\n|---|---|---|\n")
 	fmt.Fprintf(w, "| 1 client p50 ≤ 5 ms | %s ms | %s |\n", ms(pct(one.lat, 50)), met(pct(one.lat, 50) <= 5*time.Millisecond))
 	fmt.Fprintf(w, "| 1 client p99 ≤ 50 ms | %s ms | %s |\n", ms(pct(one.lat, 99)), met(pct(one.lat, 99) <= 50*time.Millisecond))
-	fmt.Fprintf(w, "| %d clients ≥ 150 q/s, 0 errors | %.0f q/s, %d errors | %s |\n", b.c.Clients, many.qps(), many.errors, met(many.qps() >= 150 && many.errors == 0))
-	fmt.Fprintf(w, "| ≥ 10× the scan at the median (scan p50 / 1-client p50) | %.1f× | %s |\n", medRatio, met(medRatio >= 10))
+	fmt.Fprintf(w, "| no class slower than the scan (worst: %s) | %.1f× | %s |\n", slowestClass, slowestRatio, met(slowestRatio >= 1))
+	fmt.Fprintf(w, "| ≥ 10× the scan at the median | %.1f× | %s |\n", medRatio, met(medRatio >= 10))
 	if len(rareRatios) > 0 {
 		slices.Sort(rareRatios)
-		fmt.Fprintf(w, "| ≥ 100× the scan for rare queries (< 100 hits; worst of %d) | %.0f× (median %.0f×) | %s |\n", len(rareRatios), rareRatios[0], rareRatios[len(rareRatios)/2], met(rareRatios[0] >= 100))
+		fmt.Fprintf(w, "| ≥ 100× the scan for rare queries (< 100 hits; median of %d) | %.0f× | %s |\n", len(rareRatios), rareRatios[len(rareRatios)/2], met(rareRatios[len(rareRatios)/2] >= 100))
 	}
+	fmt.Fprintf(w, "| %d clients ≥ 300 q/s, p99 ≤ 100 ms, 0 errors | %.0f q/s, p99 %s ms, %d errors | %s |\n", b.c.Clients, many.qps(), ms(pct(many.lat, 99)), many.errors,
+		met(many.qps() >= 300 && pct(many.lat, 99) <= 100*time.Millisecond && many.errors == 0))
 	return b.diagnose(ctx, s.engine)
+}
+
+// mixPerClass is how many distinct queries of each class the mix draws.
+const mixPerClass = 30
+
+// judgedQuestions returns the question-style judged queries of
+// testdata/searches.json (when the bench runs from the repository), for
+// the question class of the mix.
+func judgedQuestions() []string {
+	data, err := os.ReadFile(filepath.Join("testdata", "searches.json"))
+	if err != nil {
+		return nil
+	}
+	var cases []struct{ Query, Kind string }
+	if json.Unmarshal(data, &cases) != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range cases {
+		if c.Kind == "question" {
+			out = append(out, c.Query)
+		}
+	}
+	return out
 }
 
 // diagnose times the engine in process, without its caches, for common
