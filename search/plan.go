@@ -80,7 +80,7 @@ func newPlan(root qand) plan {
 				if u.Stop {
 					continue
 				}
-				r := unitRequirement(u, content > 1)
+				r := unitRequirement(u)
 				p.reqs = append(p.reqs, r)
 				musts = append(musts, r.q)
 			}
@@ -134,20 +134,12 @@ func newPlan(root qand) plan {
 
 // unitRequirement is the requirement of one unit of an unquoted word: any
 // of its forms (the unit and its synonyms), each as its gse words or as
-// its exact string (see wordQuery). In a word of several units, a single
-// character is looked up as a gse word only: as a substring it would be a
-// walk over every bigram holding it.
-func unitRequirement(u zh.Unit, several bool) requirement {
+// its exact string (see wordQuery).
+func unitRequirement(u zh.Unit) requirement {
 	r := requirement{label: u.Text}
 	alts := make([]query.Query, 0, len(u.Alts))
 	for _, a := range u.Alts {
 		r.forms = append(r.forms, newForm(a))
-		if several && len([]rune(zh.ExactKey(a))) == 1 {
-			t := query.NewTermQuery(zh.ExactKey(a))
-			t.SetField(index.FieldText)
-			alts = append(alts, t)
-			continue
-		}
 		alts = append(alts, wordQuery(a))
 	}
 	r.q = alts[0]

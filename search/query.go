@@ -1,6 +1,8 @@
 package search
 
 import (
+	"unicode/utf8"
+
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/scosearch/scosearch/index"
@@ -32,7 +34,7 @@ func compile(n qnode) query.Query {
 		var reqs []query.Query
 		for _, u := range units {
 			if !u.Stop {
-				reqs = append(reqs, unitRequirement(u, content > 1).q)
+				reqs = append(reqs, unitRequirement(u).q)
 			}
 		}
 		if len(reqs) == 1 {
@@ -119,6 +121,13 @@ func andQuery(musts, boosts, nots []query.Query, filters []qfilter) query.Query 
 // or its exact string (folded, punctuation ignored) on the bigram field, the
 // latter boosted.
 func wordQuery(v string) query.Query {
+	// One or two letters: the exact string is one term (of the char or
+	// the bigram field), and every paragraph where gse finds the word
+	// holds it: one clause suffices, no phrase to check (a common word
+	// walked two posting lists).
+	if k := zh.ExactKey(v); zh.Key(k) == k && utf8.RuneCountInString(k) <= 2 {
+		return substringQuery(k)
+	}
 	words := query.NewMatchQuery(v)
 	words.SetField(index.FieldText)
 	words.Analyzer = zh.AnalyzerWordQuery

@@ -11,8 +11,9 @@ import (
 // whose text T in field (indexed with AnalyzerBigram) has
 // strings.Contains(ExactKey(T), ExactKey(q)):
 //
-//   - two or more visible characters: a phrase of the bigrams of
-//     ExactKey(q), analysed with AnalyzerBigramQuery;
+//   - two visible characters: the one bigram term;
+//   - three or more: a phrase of the bigrams of ExactKey(q), analysed with
+//     AnalyzerBigramQuery;
 //   - one letter or digit: a term of charField (indexed with AnalyzerChar),
 //     when charField is not ""; one punctuation mark, or no charField: a
 //     regular expression matching every bigram term holding that character
@@ -33,6 +34,10 @@ func SubstringQuery(field, charField, q string) query.Query {
 		rq := query.NewRegexpQuery(x + ".?|." + x)
 		rq.SetField(field)
 		return rq
+	case 2: // one bigram: a term, no positions to check
+		tq := query.NewTermQuery(k)
+		tq.SetField(field)
+		return tq
 	default:
 		mq := query.NewMatchPhraseQuery(q)
 		mq.SetField(field)
