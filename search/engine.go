@@ -45,6 +45,8 @@ type options struct {
 	logger  *slog.Logger
 	timeout time.Duration
 	noCache bool
+	// facetExactBelow replaces the package's constant (tests).
+	facetExactBelow int
 }
 
 // WithLogger makes the Engine log index swaps to l. By default it is silent.
@@ -253,11 +255,9 @@ func (e *Engine) release(g *generation) error {
 	return nil
 }
 
-// Stored fields loaded for a hit.
-var hitFields = []string{
-	index.FieldDoc, index.FieldTitle, index.FieldDate, index.FieldPlace,
-	index.FieldLang, index.FieldSection, index.FieldN, index.FieldText,
-}
+// Stored fields loaded for a hit; its document's title, date, place and
+// language come from the generation's metadata (see run.fetch).
+var hitFields = []string{index.FieldDoc, index.FieldSection, index.FieldN, index.FieldText}
 
 // normalise checks a Request and fills in its defaults.
 func (r Request) normalise() (Request, error) {
@@ -395,42 +395,45 @@ func (p plan) spans(text string) []span {
 	return out
 }
 
-// newFacets converts bleve's facets, labelling documents with their titles,
-// counting years from the documents' dates, and leaving out empty values
-// (paragraphs outside any section).
-func newFacets(fr bsearch.FacetResults, g *generation) Facets {
-	terms := func(name string) []*bsearch.TermFacet {
-		if f := fr[name]; f != nil && f.Terms != nil {
-			return f.Terms.Terms()
-		}
-		return nil
-	}
+// newFacets makes Facets of counts: the documents labelled with their
+// titles, the years counted from the documents' dates, sections without
+// the empty value (paragraphs outside any section); each by count, then
+// value.
+func newFacets(c facetCounts, g *generation) Facets {
 	out := Facets{Doc: []FacetCount{}, Year: []FacetCount{}, Section: []FacetCount{}}
 	years := map[string]int{}
-	for _, t := range terms(index.FieldDoc) {
-		d := g.docs[t.Term]
-		if len(out.Doc) < facetDocs {
-			out.Doc = append(out.Doc, FacetCount{Value: t.Term, Label: d.Title, Count: t.Count})
-		}
+	for doc, n := range c.doc {
+		d := g.docs[doc]
+		out.Doc = append(out.Doc, FacetCount{Value: doc, Label: d.Title, Count: n})
 		if len(d.Date) >= 4 {
-			years[d.Date[:4]] += t.Count
+			years[d.Date[:4]] += n
 		}
 	}
 	for y, n := range years {
 		out.Year = append(out.Year, FacetCount{Value: y, Count: n})
 	}
-	slices.SortFunc(out.Year, func(a, b FacetCount) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		return strings.Compare(b.Value, a.Value)
-	})
-	out.Year = out.Year[:min(len(out.Year), facetYears)]
-	for _, t := range terms(index.FieldSection) {
-		if t.Term != "" {
-			out.Section = append(out.Section, FacetCount{Value: t.Term, Count: t.Count})
+	for sec, n := range c.section {
+		if sec != "" {
+			out.Section = append(out.Section, FacetCount{Value: sec, Count: n})
 		}
 	}
+	byCount := func(desc bool) func(a, b FacetCount) int {
+		return func(a, b FacetCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			if desc {
+				return strings.Compare(b.Value, a.Value)
+			}
+			return strings.Compare(a.Value, b.Value)
+		}
+	}
+	slices.SortFunc(out.Doc, byCount(false))
+	slices.SortFunc(out.Year, byCount(true)) // recent years first among equals
+	slices.SortFunc(out.Section, byCount(false))
+	out.Doc = out.Doc[:min(len(out.Doc), facetDocs)]
+	out.Year = out.Year[:min(len(out.Year), facetYears)]
+	out.Section = out.Section[:min(len(out.Section), facetSections)]
 	return out
 }
 

@@ -448,3 +448,36 @@ func TestSearchCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestFacetsSample: facets count every match up to a limit, and beyond it
+// the ranked window, saying so.
+func TestFacetsSample(t *testing.T) {
+	e := openTestEngine(t)
+	exact, err := e.Search(context.Background(), Request{Query: "合作", NoCollapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exact.Facets.Sample != 0 || len(exact.Facets.Doc) != 1 || uint64(exact.Facets.Doc[0].Count) != exact.Total {
+		t.Errorf("exact facets %+v for %d matches", exact.Facets, exact.Total)
+	}
+	small, err := Open(testIndex.dir, WithoutCache())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	small.opts.facetExactBelow = 10
+	res, err := small.Search(context.Background(), Request{Query: "合作", NoCollapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total <= 10 || res.Facets.Sample == 0 || uint64(res.Facets.Sample) > res.Total {
+		t.Fatalf("over the limit: %d matches, facets %+v", res.Total, res.Facets)
+	}
+	sum := 0
+	for _, c := range res.Facets.Doc {
+		sum += c.Count
+	}
+	if sum != res.Facets.Sample {
+		t.Errorf("sampled doc counts add up to %d, sample %d", sum, res.Facets.Sample)
+	}
+}

@@ -1,13 +1,13 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/scosearch/scosearch/index"
@@ -69,13 +69,12 @@ type run struct {
 	fkey         facetKey
 	cachedFacets Facets
 	haveFacets   bool
-	facets       bsearch.FacetResults
 }
 
 func (s *run) search(ctx context.Context) (*Result, error) {
 	req, p := s.req, s.plan
 	// Full matches: the best rankWindow of them.
-	full, err := s.fetch(ctx, p.full, 0, rankWindow, true)
+	full, err := s.fetch(ctx, p.full, 0, rankWindow)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +94,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			if q == nil {
 				continue
 			}
-			if part, err = s.fetch(ctx, q, 0, rankWindow+len(full.Hits), true); err != nil {
+			if part, err = s.fetch(ctx, q, 0, rankWindow+len(full.Hits)); err != nil {
 				return nil, err
 			}
 			partQuery = q
@@ -161,7 +160,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	if want := req.From + req.Size - len(groups); want > 0 && uint64(len(list.Hits)) < list.Total {
 		shown := len(res.Hits)
 		offset := len(list.Hits) + max(0, req.From-len(groups))
-		tail, err := s.fetch(ctx, listQuery, offset, req.Size-shown, false)
+		tail, err := s.fetch(ctx, listQuery, offset, req.Size-shown)
 		if err != nil {
 			return nil, err
 		}
@@ -176,37 +175,90 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 
 	if s.haveFacets {
 		res.Facets = s.cachedFacets
-	} else {
-		res.Facets = newFacets(s.facets, s.g)
-		if !s.e.opts.noCache {
-			s.e.facetCache.Add(s.fkey, res.Facets)
+		return res, nil
+	}
+	// Facets count every match when there are at most facetExactBelow of
+	// them; beyond, reading the doc field of every match cost most of a
+	// common word's time (人民, 70,817 matches: 7 ms to rank, 85 ms more
+	// for the doc facet), so they count the ranked window and say so.
+	if list.Total <= uint64(cmp.Or(s.e.opts.facetExactBelow, facetExactBelow)) {
+		c, err := s.countFacets(ctx, listQuery)
+		if err != nil {
+			return nil, err
 		}
+		res.Facets = newFacets(c, s.g)
+	} else {
+		res.Facets = newFacets(countHits(hits, s.withSections), s.g)
+		res.Facets.Sample = len(hits)
+	}
+	if !s.e.opts.noCache {
+		s.e.facetCache.Add(s.fkey, res.Facets)
 	}
 	return res, nil
 }
 
+// facetExactBelow: facets count every match up to this many matches.
+const facetExactBelow = 5000
+
+// facetCounts are the counts Facets are made of: matching paragraphs by
+// document and by section.
+type facetCounts struct{ doc, section map[string]int }
+
+// countFacets counts the matches of q by document (and by section, within
+// one document) with bleve's facets, fetching no hit.
+func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, error) {
+	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(s.g.docs)+1))
+	if s.withSections {
+		br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
+	}
+	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
+	if err != nil {
+		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
+	}
+	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
+	for name, m := range map[string]map[string]int{index.FieldDoc: c.doc, index.FieldSection: c.section} {
+		if f := sr.Facets[name]; f != nil && f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				m[t.Term] = t.Count
+			}
+		}
+	}
+	return c, nil
+}
+
+// countHits counts the ranked hits by document (and section).
+func countHits(hits []ranked, withSections bool) facetCounts {
+	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
+	for _, h := range hits {
+		d, _ := h.dm.Fields[index.FieldDoc].(string)
+		c.doc[d]++
+		if withSections {
+			sec, _ := h.dm.Fields[index.FieldSection].(string)
+			c.section[sec]++
+		}
+	}
+	return c
+}
+
 // fetch runs q on bleve for size hits from offset, with the stored fields
-// of each hit (no match locations: Hit.Snippets come from the text); with facets, it also counts the facets
-// (unless they are cached), kept for the Result.
-func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
+// of each hit (no match locations: Hit.Snippets come from the text).
+func (s *run) fetch(ctx context.Context, q query.Query, offset, size int) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
 	br.Fields = hitFields
 	br.SortByCustom(sortOrder(s.req.Sort))
-	if facets && !s.haveFacets {
-		// One facet field: years follow from the documents' dates.
-		// Sections are counted only where they mean something: within
-		// one document.
-		br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(s.g.docs)+1))
-		if s.withSections {
-			br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
-		}
-	}
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
-	if facets && !s.haveFacets {
-		s.facets = sr.Facets
+	for _, dm := range sr.Hits {
+		if dm.Fields == nil {
+			dm.Fields = map[string]any{}
+		}
+		doc, _ := dm.Fields[index.FieldDoc].(string)
+		d := s.g.docs[doc]
+		dm.Fields[index.FieldTitle], dm.Fields[index.FieldDate] = d.Title, d.Date
+		dm.Fields[index.FieldPlace], dm.Fields[index.FieldLang] = d.Place, d.Lang
 	}
 	return sr, nil
 }
@@ -240,6 +292,7 @@ func (r *Result) copy(took time.Duration) *Result {
 		Doc:     append([]FacetCount{}, r.Facets.Doc...),
 		Year:    append([]FacetCount{}, r.Facets.Year...),
 		Section: append([]FacetCount{}, r.Facets.Section...),
+		Sample:  r.Facets.Sample,
 	}
 	return &c
 }

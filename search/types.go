@@ -58,6 +58,10 @@ type Facets struct {
 	Doc     []FacetCount `json:"doc"`
 	Year    []FacetCount `json:"year"`
 	Section []FacetCount `json:"section"`
+	// Sample is 0 when the counts cover every match. A query with more
+	// than 5,000 matches counts only its best Sample matches (the ones the
+	// engine ranks), and says so here.
+	Sample int `json:"sample,omitempty"`
 }
 
 // Of returns the counts of the facet of the filter field name ("doc",

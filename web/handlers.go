@@ -44,6 +44,7 @@ type searchPage struct {
 	From, To              int // 1-based range of the hits shown
 	Hits                  []hitView
 	Facets                []facetGroup
+	FacetSample           int // the facets count only the best FacetSample matches
 	Filters               []activeFilter
 	SortByDate            bool
 	RelevanceURL, DateURL string
@@ -137,6 +138,7 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 		Total:        res.Total,
 		Complete:     res.Complete,
 		PartialCount: res.Total - min(res.Complete, res.Total),
+		FacetSample:  res.Facets.Sample,
 		TookMS:       formatMillis(res.Took),
 		SortByDate:   p.Sort == search.SortDate,
 	}
