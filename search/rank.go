@@ -74,6 +74,7 @@ type ranked struct {
 type weight struct {
 	req   float64
 	forms []float64
+	df    float64 // paragraphs holding the requirement, estimated (at most all)
 }
 
 // weights returns the weight of each requirement, from document
@@ -97,6 +98,10 @@ func weights(p plan, shards []bleve.Index, paragraphs int) []weight {
 			out[i].forms[j] = idf(df)
 		}
 		out[i].req = idf(sum)
+		out[i].df = min(sum, n)
+		if len(r.forms) == 0 {
+			out[i].df = n
+		}
 	}
 	return out
 }

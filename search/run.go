@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -69,12 +70,23 @@ type run struct {
 	fkey         facetKey
 	cachedFacets Facets
 	haveFacets   bool
+	// counted are the facets counted with a fetch, of countedOf's matches.
+	counted   *facetCounts
+	countedOf *bleve.SearchResult
 }
 
 func (s *run) search(ctx context.Context) (*Result, error) {
 	req, p := s.req, s.plan
+	w := weights(p, s.g.idx.Shards(), s.g.idx.Meta().Paragraphs)
+	// Facets are counted with the hits when the document frequencies say
+	// the matches are few enough (at most those of the rarest
+	// requirement), else after, if they turn out to be.
+	fullEst, anyEst := math.Inf(1), 0.0
+	for _, x := range w {
+		fullEst, anyEst = min(fullEst, x.df), anyEst+x.df
+	}
 	// Full matches: the best rankWindow of them.
-	full, err := s.fetch(ctx, p.full, 0, rankWindow)
+	full, err := s.fetch(ctx, p.full, 0, rankWindow, s.countWith(fullEst))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +106,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			if q == nil {
 				continue
 			}
-			if part, err = s.fetch(ctx, q, 0, rankWindow+len(full.Hits)); err != nil {
+			if part, err = s.fetch(ctx, q, 0, rankWindow+len(full.Hits), s.countWith(anyEst)); err != nil {
 				return nil, err
 			}
 			partQuery = q
@@ -131,7 +143,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			annotate(p, noWeights(p), &hits[i])
 		}
 	} else {
-		rankHits(p, weights(p, s.g.idx.Shards(), s.g.idx.Meta().Paragraphs), hits)
+		rankHits(p, w, hits)
 	}
 
 	// Collapse near-identical paragraphs within the window.
@@ -160,7 +172,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	if want := req.From + req.Size - len(groups); want > 0 && uint64(len(list.Hits)) < list.Total {
 		shown := len(res.Hits)
 		offset := len(list.Hits) + max(0, req.From-len(groups))
-		tail, err := s.fetch(ctx, listQuery, offset, req.Size-shown)
+		tail, err := s.fetch(ctx, listQuery, offset, req.Size-shown, false)
 		if err != nil {
 			return nil, err
 		}
@@ -181,13 +193,16 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// them; beyond, reading the doc field of every match cost most of a
 	// common word's time (人民, 70,817 matches: 7 ms to rank, 85 ms more
 	// for the doc facet), so they count the ranked window and say so.
-	if list.Total <= uint64(cmp.Or(s.e.opts.facetExactBelow, facetExactBelow)) {
+	switch {
+	case s.counted != nil && list == s.countedOf:
+		res.Facets = newFacets(*s.counted, s.g)
+	case list.Total <= uint64(s.facetLimit()):
 		c, err := s.countFacets(ctx, listQuery)
 		if err != nil {
 			return nil, err
 		}
 		res.Facets = newFacets(c, s.g)
-	} else {
+	default:
 		res.Facets = newFacets(countHits(hits, s.withSections), s.g)
 		res.Facets.Sample = len(hits)
 	}
@@ -204,18 +219,36 @@ const facetExactBelow = 5000
 // document and by section.
 type facetCounts struct{ doc, section map[string]int }
 
-// countFacets counts the matches of q by document (and by section, within
-// one document) with bleve's facets, fetching no hit.
-func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, error) {
-	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
+// facetLimit is the most matches whose facets are counted exactly.
+func (s *run) facetLimit() int { return cmp.Or(s.e.opts.facetExactBelow, facetExactBelow) }
+
+// countWith reports whether a fetch expected to match est paragraphs
+// should count the facets too.
+func (s *run) countWith(est float64) bool { return !s.haveFacets && est <= float64(s.facetLimit()) }
+
+// addFacets asks br for the facets: by document, and by section within
+// one document.
+func (s *run) addFacets(br *bleve.SearchRequest) {
 	br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(s.g.docs)+1))
 	if s.withSections {
 		br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
 	}
+}
+
+// countFacets counts the matches of q by document (and by section, within
+// one document) with bleve's facets, fetching no hit.
+func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, error) {
+	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	s.addFacets(br)
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
+	return facetsOf(sr), nil
+}
+
+// facetsOf reads the facets of a bleve result.
+func facetsOf(sr *bleve.SearchResult) facetCounts {
 	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
 	for name, m := range map[string]map[string]int{index.FieldDoc: c.doc, index.FieldSection: c.section} {
 		if f := sr.Facets[name]; f != nil && f.Terms != nil {
@@ -224,7 +257,7 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 			}
 		}
 	}
-	return c, nil
+	return c
 }
 
 // countHits counts the ranked hits by document (and section).
@@ -242,14 +275,22 @@ func countHits(hits []ranked, withSections bool) facetCounts {
 }
 
 // fetch runs q on bleve for size hits from offset, with the stored fields
-// of each hit (no match locations: Hit.Snippets come from the text).
-func (s *run) fetch(ctx context.Context, q query.Query, offset, size int) (*bleve.SearchResult, error) {
+// of each hit (no match locations: Hit.Snippets come from the text), and
+// the facets of all its matches when facets is set (kept in s.counted).
+func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
 	br.Fields = hitFields
 	br.SortByCustom(sortOrder(s.req.Sort))
+	if facets {
+		s.addFacets(br)
+	}
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
+	}
+	if facets {
+		c := facetsOf(sr)
+		s.counted, s.countedOf = &c, sr
 	}
 	for _, dm := range sr.Hits {
 		if dm.Fields == nil {
