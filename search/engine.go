@@ -396,8 +396,8 @@ func (p plan) spans(text string) []span {
 }
 
 // newFacets converts bleve's facets, labelling documents with their titles,
-// counting years from the documents' dates, and leaving out empty values
-// (paragraphs outside any section).
+// counting years from the documents' dates, and counting the paragraphs
+// outside any section under NoSection, after the sections.
 func newFacets(fr bsearch.FacetResults, g *generation) Facets {
 	terms := func(name string) []*bsearch.TermFacet {
 		if f := fr[name]; f != nil && f.Terms != nil {
@@ -426,10 +426,16 @@ func newFacets(fr bsearch.FacetResults, g *generation) Facets {
 		return strings.Compare(b.Value, a.Value)
 	})
 	out.Year = out.Year[:min(len(out.Year), facetYears)]
+	none := 0 // paragraphs outside any section: last, as NoSection
 	for _, t := range terms(index.FieldSection) {
-		if t.Term != "" {
-			out.Section = append(out.Section, FacetCount{Value: t.Term, Count: t.Count})
+		if t.Term == "" {
+			none = t.Count
+			continue
 		}
+		out.Section = append(out.Section, FacetCount{Value: t.Term, Count: t.Count})
+	}
+	if none > 0 {
+		out.Section = append(out.Section, FacetCount{Value: NoSection, Label: NoSectionLabel, Count: none})
 	}
 	return out
 }

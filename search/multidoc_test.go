@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -237,6 +238,9 @@ func TestMultiDocFilters(t *testing.T) {
 		{"lang:ru", func(p scoPara) bool { return p.lang == "ru" }},
 		{"lang:zh", func(p scoPara) bool { return p.lang == "zh" }},
 		{"section:二", func(p scoPara) bool { return p.section == "二" }},
+		{`section:""`, func(p scoPara) bool { return p.section == "" }},
+		{`section:"" year:2018`, func(p scoPara) bool { return p.section == "" && strings.HasPrefix(p.date, "2018") }},
+		{`-section:""`, func(p scoPara) bool { return p.section != "" }},
 		{"place:阿斯塔纳 year:2024", func(p scoPara) bool { return p.place == "阿斯塔纳" && strings.HasPrefix(p.date, "2024") }},
 		{"-place:阿斯塔纳", func(p scoPara) bool { return p.place != "阿斯塔纳" }},
 		{"year:2018 -doc:2018-qingdao-press-communique", func(p scoPara) bool {
@@ -254,6 +258,36 @@ func TestMultiDocFilters(t *testing.T) {
 				t.Errorf("%s (-scan +search):\n%s", tc.filter, diff)
 			}
 		})
+	}
+}
+
+// TestNoSectionRequest: Request.Section = NoSection keeps the paragraphs
+// outside any section, as section:"" does; an empty quoted value of
+// another field is an error.
+func TestNoSectionRequest(t *testing.T) {
+	e := openSCOEngine(t)
+	_, paras := scoCorpus(t)
+	const doc = "2018-qingdao-declaration"
+	want := paraIDs(phraseScan(t, paras, func(p scoPara) bool { return p.doc == doc && p.section == "" }, "合作"))
+	if len(want) == 0 {
+		t.Fatal("test data: no paragraph of the document outside a section holds 合作")
+	}
+	got := hitIDs(allHits(t, e, Request{Query: `"合作"`, Doc: doc, Section: NoSection, NoCollapse: true}))
+	if diff := gocmp.Diff(sorted(want), sorted(got)); diff != "" {
+		t.Errorf("Section: NoSection (-scan +search):\n%s", diff)
+	}
+	res, err := e.Search(context.Background(), Request{Query: `"合作"`, Doc: doc, Size: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.Facets.Section[len(res.Facets.Section)-1]
+	if last != (FacetCount{Value: NoSection, Label: NoSectionLabel, Count: len(want)}) {
+		t.Errorf("last section facet %+v, want NoSection with %d", last, len(want))
+	}
+	for _, q := range []string{`合作 doc:""`, `合作 place:""`, `合作 section:`} {
+		if _, err := e.Search(context.Background(), Request{Query: q}); !errors.Is(err, ErrBadQuery) {
+			t.Errorf("%s: error %v, want ErrBadQuery", q, err)
+		}
 	}
 }
 
@@ -288,6 +322,8 @@ func TestMultiDocFacets(t *testing.T) {
 				yearCount[p.date[:4]]++
 				if p.section != "" {
 					sectionCount[p.section]++
+				} else {
+					sectionCount[NoSection]++
 				}
 			}
 			if res.Total != uint64(len(want)) {

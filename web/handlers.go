@@ -193,7 +193,11 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 		np.Page = 1
 		if val := *np.Filters.Filter(ff.Name); val != "" {
 			*np.Filters.Filter(ff.Name) = ""
-			v.Filters = append(v.Filters, activeFilter{Name: ff.Label, Value: facetLabel(res.Facets.Doc, val, ff.Name == "doc"), RemoveURL: np.url()})
+			label := facetLabel(res.Facets.Doc, val, ff.Name == "doc")
+			if ff.Name == "section" && val == search.NoSection {
+				label = search.NoSectionLabel
+			}
+			v.Filters = append(v.Filters, activeFilter{Name: ff.Label, Value: label, RemoveURL: np.url()})
 		}
 	}
 
