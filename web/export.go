@@ -130,3 +130,8 @@ func exportLabel(f export.Format) string {
 	}
 	return string(f)
 }
+
+// ParagraphPath is the path of paragraph n of document doc, as copied
+// citations and exports link to it: /docs/{doc}#p{n}, with ?p=n beyond
+// the first window of paragraphs. Prefix it with a base URL.
+func ParagraphPath(doc string, n int) string { return docURL(doc, "", n) }
