@@ -93,6 +93,8 @@ type generation struct {
 	// refs counts the requests using the generation, plus one while it is
 	// current; at zero it is closed, and never used again.
 	refs atomic.Int64
+	// examples are its frequent formulations (Examples), found once.
+	examples examples
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap

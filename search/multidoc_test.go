@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	gocmp "github.com/google/go-cmp/cmp"
 
@@ -672,4 +673,49 @@ func TestMultiDocTexts(t *testing.T) {
 			t.Errorf("%s: %d paragraphs indexed, %d read", d.ID, len(got.Paragraphs), len(d.Paragraphs))
 		}
 	}
+}
+
+// TestExamples: the frequent formulations are words of four or more
+// Chinese characters, each found by a search in as many paragraphs as
+// Count says at least, most first, none part of another.
+func TestExamples(t *testing.T) {
+	e := openSCOEngine(t)
+	ctx := context.Background()
+	ex, err := e.Examples(ctx, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 8 {
+		t.Fatalf("%d examples, want 8: %v", len(ex), ex)
+	}
+	for i, s := range ex {
+		if utf8.RuneCountInString(s.Text) < 4 || !allHan(s.Text) {
+			t.Errorf("%q is not a formulation", s.Text)
+		}
+		if i > 0 && ex[i-1].Count < s.Count {
+			t.Errorf("not most first: %v", ex)
+		}
+		for _, o := range ex[:i] {
+			if strings.Contains(o.Text, s.Text) || strings.Contains(s.Text, o.Text) {
+				t.Errorf("%q and %q overlap", o.Text, s.Text)
+			}
+		}
+		res, err := e.Search(ctx, Request{Query: s.Text, Size: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete < uint64(s.Count) {
+			t.Errorf("%q: count %d, but a search finds %d", s.Text, s.Count, res.Complete)
+		}
+	}
+	again, err := e.Examples(ctx, 3)
+	if err != nil || !slices.Equal(again, ex[:3]) {
+		t.Errorf("Examples(3) = %v, %v; want the first 3 of %v", again, err, ex)
+	}
+	for _, n := range []int{0, -1, MaxExamples + 1} {
+		if _, err := e.Examples(ctx, n); !errors.Is(err, ErrBadQuery) {
+			t.Errorf("Examples(%d): %v, want ErrBadQuery", n, err)
+		}
+	}
+	t.Logf("examples: %v", ex)
 }

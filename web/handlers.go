@@ -35,8 +35,9 @@ type searchPage struct {
 	Q         string
 	Params    params
 	Autofocus bool
-	Help      bool   // no query yet: show the syntax help
-	Error     string // the query could not be run: why
+	Help      bool      // no query yet: show the syntax help
+	Home      *homeView // the home page: what the corpus holds
+	Error     string    // the query could not be run: why
 
 	Total                 uint64
 	Complete              uint64 // paragraphs holding the whole query
@@ -106,7 +107,9 @@ type pageLink struct {
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, tmplSearch, searchPage{Title: "上合组织文件检索", Autofocus: true, Help: true})
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	return s.render(w, r, http.StatusOK, tmplSearch, searchPage{Title: "上合组织文件检索", Autofocus: true, Help: true, Home: s.home(ctx)})
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {

@@ -7,7 +7,8 @@
 //
 // Routes:
 //
-//	GET /                       search box and syntax help
+//	GET /                       search box, what the corpus holds, example searches, syntax help
+//	GET /docs?sort=&year=&lang= every document, sortable and filterable
 //	GET /search?q=&page=&sort=&doc=&year=&section=&lang=
 //	GET /docs/{doc}?q=&p=&from=&size=
 //	                            a document, a window of paragraphs at a time,
@@ -160,6 +161,7 @@ func (s *Server) routes() *mux.Router {
 	// Pages.
 	r.Handle("/", s.page(s.handleHome)).Methods(get...)
 	r.Handle("/search", s.page(s.handleSearch)).Methods(get...)
+	r.Handle("/docs", s.page(s.handleDocs)).Methods(get...)
 	r.Handle("/docs/{doc:.+}", s.page(s.handleDoc)).Methods(get...)
 
 	// JSON API.
