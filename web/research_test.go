@@ -310,3 +310,130 @@ func TestResultsPageResearch(t *testing.T) {
 		t.Errorf("similar links not named by titles:\n%s", sim)
 	}
 }
+
+// TestDocsPage: /docs lists every document with its metadata and
+// translations; the orders and filters are links that work without
+// JavaScript; bad parameters are 400.
+func TestDocsPage(t *testing.T) {
+	sco, _ := researchEngines(t)
+	ts := startServer(t, sco, web.Options{})
+	docs, err := sco.Documents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile(`<tr>\s*<td><a href="/docs/([^"]+)">[^<]*</a></td>\s*<td class="nowrap">([^<]*)</td>\s*<td>([^<]*)</td>\s*<td class="nowrap">([^<]*)</td>\s*<td class="num">(\d+)</td>\s*<td>(.*)</td>`)
+	rows := func(t *testing.T, query string) [][]string {
+		t.Helper()
+		r := do(t, "GET", ts.URL+"/docs"+query)
+		if r.status != 200 {
+			t.Fatalf("%s: status %d", query, r.status)
+		}
+		return row.FindAllStringSubmatch(r.body, -1)
+	}
+
+	all := rows(t, "")
+	if len(all) != len(docs) {
+		t.Fatalf("%d rows, want %d documents", len(all), len(docs))
+	}
+	byID := map[string]search.DocumentInfo{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	prev := "9999"
+	for _, r := range all {
+		d := byID[r[1]]
+		if d.ID == "" || r[5] != fmt.Sprint(d.Paragraphs) || r[3] != d.Place {
+			t.Errorf("row %q does not match %+v", r[1:6], d)
+		}
+		if d.Date > prev {
+			t.Errorf("not newest first: %s after %s", d.Date, prev)
+		}
+		prev = d.Date
+	}
+	// The Samarkand declaration and its Russian translation link to each other.
+	for _, r := range all {
+		switch r[1] {
+		case "2022-samarkand-declaration":
+			if !strings.Contains(r[6], `href="/docs/2022-samarkand-declaration.ru" hreflang="ru">俄文`) {
+				t.Errorf("original: translations %q", r[6])
+			}
+		case "2022-samarkand-declaration.ru":
+			if !strings.Contains(r[6], `href="/docs/2022-samarkand-declaration" hreflang="zh">中文`) || r[4] != "俄文" {
+				t.Errorf("translation: %q", r[4:])
+			}
+		default:
+			if r[6] != "" {
+				t.Errorf("%s: translations %q", r[1], r[6])
+			}
+		}
+	}
+
+	byTitle := rows(t, "?sort=title")
+	if len(byTitle) != len(docs) || byTitle[0][1] == all[0][1] && byTitle[1][1] == all[1][1] {
+		t.Errorf("sort=title: %d rows, same order as by date", len(byTitle))
+	}
+	for _, tc := range []struct {
+		query string
+		keep  func(search.DocumentInfo) bool
+	}{
+		{"?year=2018", func(d search.DocumentInfo) bool { return strings.HasPrefix(d.Date, "2018") }},
+		{"?lang=ru", func(d search.DocumentInfo) bool { return d.Lang == "ru" }},
+		{"?lang=zh&year=2022&sort=title", func(d search.DocumentInfo) bool { return d.Lang == "zh" && strings.HasPrefix(d.Date, "2022") }},
+	} {
+		want := 0
+		for _, d := range docs {
+			if tc.keep(d) {
+				want++
+			}
+		}
+		got := rows(t, tc.query)
+		if len(got) != want || want == 0 {
+			t.Errorf("%s: %d rows, want %d", tc.query, len(got), want)
+		}
+		for _, r := range got {
+			if !tc.keep(byID[r[1]]) {
+				t.Errorf("%s: %s listed", tc.query, r[1])
+			}
+		}
+	}
+	res := do(t, "GET", ts.URL+"/docs?year=2018")
+	checkBody(t, res.body, []string{`<a href="/docs" aria-current="true" class="on" title="取消此筛选">2018`, `href="/docs?sort=title&amp;year=2018"`, `<a href="/docs?lang=zh&amp;year=2018">中文`}, nil)
+	for _, q := range []string{"?sort=size", "?year=20x8", "?year=12345"} {
+		if r := do(t, "GET", ts.URL+"/docs"+q); r.status != 400 {
+			t.Errorf("%s: status %d, want 400", q, r.status)
+		}
+	}
+}
+
+// TestHomePage: the home page says what the corpus holds, shows its
+// latest documents and example searches that find something, and keeps
+// the syntax help.
+func TestHomePage(t *testing.T) {
+	sco, _ := researchEngines(t)
+	ts := startServer(t, sco, web.Options{})
+	res := do(t, "GET", ts.URL+"/")
+	docs, err := sco.Documents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	paras := 0
+	for _, d := range docs {
+		paras += d.Paragraphs
+	}
+	checkBody(t, res.body, []string{
+		fmt.Sprintf("本库收录 <strong>%d</strong> 份文件、%d 个段落，时间跨度 2015–2024 年", len(docs), paras),
+		`<a href="/docs">浏览全部文件`,
+		`<li><a href="/docs/2024-07-04-astana-declaration">`, // the latest document
+		"检索语法", `<code>"三股势力"</code>`,
+	}, nil)
+	ex := regexp.MustCompile(`<li><a href="(/search\?q=[^"]+)">([^<]+)</a></li>`).FindAllStringSubmatch(res.body, -1)
+	if len(ex) < 4 {
+		t.Fatalf("%d example searches", len(ex))
+	}
+	for _, e := range ex {
+		r := do(t, "GET", ts.URL+e[1])
+		if !strings.Contains(r.body, `<li class="hit`) {
+			t.Errorf("example %s finds nothing", e[2])
+		}
+	}
+}
