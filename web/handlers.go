@@ -465,22 +465,7 @@ func citation(d search.DocumentInfo, n int, link string) string {
 
 // chineseDate writes "2019-06-14" as "2019年6月14日" (and "2019-06" as
 // "2019年6月"); anything else is returned unchanged.
-func chineseDate(iso string) string {
-	parts := strings.Split(iso, "-")
-	units := []string{"年", "月", "日"}
-	if len(parts) == 0 || len(parts) > 3 || len(parts[0]) != 4 {
-		return iso
-	}
-	var b strings.Builder
-	for i, part := range parts {
-		n, err := strconv.Atoi(part)
-		if err != nil || n < 0 {
-			return iso
-		}
-		b.WriteString(strconv.Itoa(n) + units[i])
-	}
-	return b.String()
-}
+func chineseDate(iso string) string { return export.ChineseDate(iso) }
 
 // formatMillis formats d in milliseconds, e.g. "12" or "0.4".
 func formatMillis(d time.Duration) string {
