@@ -95,6 +95,8 @@ type generation struct {
 	// refs counts the requests using the generation, plus one while it is
 	// current; at zero it is closed, and never used again.
 	refs atomic.Int64
+	// examples are its frequent formulations (Examples), found once.
+	examples examples
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap
@@ -396,9 +398,9 @@ func (p plan) spans(text string) []span {
 }
 
 // newFacets makes Facets of counts: the documents labelled with their
-// titles, the years counted from the documents' dates, sections without
-// the empty value (paragraphs outside any section); each by count, then
-// value.
+// titles, the years counted from the documents' dates, the sections, and
+// the paragraphs outside any section under NoSection after them; each by
+// count, then value.
 func newFacets(c facetCounts, g *generation) Facets {
 	out := Facets{Doc: []FacetCount{}, Year: []FacetCount{}, Section: []FacetCount{}}
 	years := map[string]int{}
@@ -434,6 +436,9 @@ func newFacets(c facetCounts, g *generation) Facets {
 	out.Doc = out.Doc[:min(len(out.Doc), facetDocs)]
 	out.Year = out.Year[:min(len(out.Year), facetYears)]
 	out.Section = out.Section[:min(len(out.Section), facetSections)]
+	if none := c.section[""]; none > 0 {
+		out.Section = append(out.Section, FacetCount{Value: NoSection, Label: NoSectionLabel, Count: none})
+	}
 	return out
 }
 

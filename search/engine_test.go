@@ -510,10 +510,15 @@ func TestSearchFacets(t *testing.T) {
 		Year: []FacetCount{{Value: "2019", Count: int(res.Total)}},
 		Section: []FacetCount{
 			{Value: "三", Count: 17}, {Value: "五", Count: 4}, {Value: "四", Count: 3},
+			// the paragraphs outside any section, last
+			{Value: NoSection, Label: NoSectionLabel, Count: int(res.Total) - 17 - 4 - 3},
 		},
 	}
 	if diff := cmp.Diff(want, res.Facets); diff != "" {
 		t.Errorf("facets (-want +got):\n%s", diff)
+	}
+	if inSections != int(res.Total) {
+		t.Errorf("the section facet counts %d paragraphs of %d", inSections, res.Total)
 	}
 }
 

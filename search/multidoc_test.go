@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"errors"
 	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	gocmp "github.com/google/go-cmp/cmp"
 
@@ -237,6 +239,9 @@ func TestMultiDocFilters(t *testing.T) {
 		{"lang:ru", func(p scoPara) bool { return p.lang == "ru" }},
 		{"lang:zh", func(p scoPara) bool { return p.lang == "zh" }},
 		{"section:二", func(p scoPara) bool { return p.section == "二" }},
+		{`section:""`, func(p scoPara) bool { return p.section == "" }},
+		{`section:"" year:2018`, func(p scoPara) bool { return p.section == "" && strings.HasPrefix(p.date, "2018") }},
+		{`-section:""`, func(p scoPara) bool { return p.section != "" }},
 		{"place:阿斯塔纳 year:2024", func(p scoPara) bool { return p.place == "阿斯塔纳" && strings.HasPrefix(p.date, "2024") }},
 		{"-place:阿斯塔纳", func(p scoPara) bool { return p.place != "阿斯塔纳" }},
 		{"year:2018 -doc:2018-qingdao-press-communique", func(p scoPara) bool {
@@ -254,6 +259,36 @@ func TestMultiDocFilters(t *testing.T) {
 				t.Errorf("%s (-scan +search):\n%s", tc.filter, diff)
 			}
 		})
+	}
+}
+
+// TestNoSectionRequest: Request.Section = NoSection keeps the paragraphs
+// outside any section, as section:"" does; an empty quoted value of
+// another field is an error.
+func TestNoSectionRequest(t *testing.T) {
+	e := openSCOEngine(t)
+	_, paras := scoCorpus(t)
+	const doc = "2018-qingdao-declaration"
+	want := paraIDs(phraseScan(t, paras, func(p scoPara) bool { return p.doc == doc && p.section == "" }, "合作"))
+	if len(want) == 0 {
+		t.Fatal("test data: no paragraph of the document outside a section holds 合作")
+	}
+	got := hitIDs(allHits(t, e, Request{Query: `"合作"`, Doc: doc, Section: NoSection, NoCollapse: true}))
+	if diff := gocmp.Diff(sorted(want), sorted(got)); diff != "" {
+		t.Errorf("Section: NoSection (-scan +search):\n%s", diff)
+	}
+	res, err := e.Search(context.Background(), Request{Query: `"合作"`, Doc: doc, Size: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.Facets.Section[len(res.Facets.Section)-1]
+	if last != (FacetCount{Value: NoSection, Label: NoSectionLabel, Count: len(want)}) {
+		t.Errorf("last section facet %+v, want NoSection with %d", last, len(want))
+	}
+	for _, q := range []string{`合作 doc:""`, `合作 place:""`, `合作 section:`} {
+		if _, err := e.Search(context.Background(), Request{Query: q}); !errors.Is(err, ErrBadQuery) {
+			t.Errorf("%s: error %v, want ErrBadQuery", q, err)
+		}
 	}
 }
 
@@ -288,6 +323,8 @@ func TestMultiDocFacets(t *testing.T) {
 				yearCount[p.date[:4]]++
 				if p.section != "" {
 					sectionCount[p.section]++
+				} else {
+					sectionCount[NoSection]++
 				}
 			}
 			if res.Total != uint64(len(want)) {
@@ -636,4 +673,49 @@ func TestMultiDocTexts(t *testing.T) {
 			t.Errorf("%s: %d paragraphs indexed, %d read", d.ID, len(got.Paragraphs), len(d.Paragraphs))
 		}
 	}
+}
+
+// TestExamples: the frequent formulations are words of four or more
+// Chinese characters, each found by a search in as many paragraphs as
+// Count says at least, most first, none part of another.
+func TestExamples(t *testing.T) {
+	e := openSCOEngine(t)
+	ctx := context.Background()
+	ex, err := e.Examples(ctx, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 8 {
+		t.Fatalf("%d examples, want 8: %v", len(ex), ex)
+	}
+	for i, s := range ex {
+		if utf8.RuneCountInString(s.Text) < 4 || !allHan(s.Text) {
+			t.Errorf("%q is not a formulation", s.Text)
+		}
+		if i > 0 && ex[i-1].Count < s.Count {
+			t.Errorf("not most first: %v", ex)
+		}
+		for _, o := range ex[:i] {
+			if strings.Contains(o.Text, s.Text) || strings.Contains(s.Text, o.Text) {
+				t.Errorf("%q and %q overlap", o.Text, s.Text)
+			}
+		}
+		res, err := e.Search(ctx, Request{Query: s.Text, Size: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete < uint64(s.Count) {
+			t.Errorf("%q: count %d, but a search finds %d", s.Text, s.Count, res.Complete)
+		}
+	}
+	again, err := e.Examples(ctx, 3)
+	if err != nil || !slices.Equal(again, ex[:3]) {
+		t.Errorf("Examples(3) = %v, %v; want the first 3 of %v", again, err, ex)
+	}
+	for _, n := range []int{0, -1, MaxExamples + 1} {
+		if _, err := e.Examples(ctx, n); !errors.Is(err, ErrBadQuery) {
+			t.Errorf("Examples(%d): %v, want ErrBadQuery", n, err)
+		}
+	}
+	t.Logf("examples: %v", ex)
 }

@@ -186,6 +186,9 @@ func lex(q string) ([]token, error) {
 						if err != nil {
 							return nil, err
 						}
+						if text == "" {
+							text = NoSection // field:"" (only section takes it)
+						}
 						toks = append(toks, token{kind: tokWord, field: field, text: text, pos: start})
 						i = next
 					} else {
@@ -448,7 +451,10 @@ func parseFilter(field, value string) (qnode, error) {
 		return nil, badQuery(CodeUnknownField, 0, field, "unknown field %q: use one of %s", field, filterNames())
 	}
 	value = strings.TrimSpace(value)
-	if value == "" {
+	if value == NoSection && field == "section" {
+		return qfilter{field: field, value: ""}, nil // indexed as the empty term
+	}
+	if value == "" || value == NoSection {
 		return nil, badQuery(CodeMissingValue, 0, field, "%s: needs a value", field)
 	}
 	if field == "lang" {

@@ -24,13 +24,24 @@ const (
 	SortDate      = "date"      // newest first, then document order
 )
 
+// NoSection is the section filter value that selects the paragraphs
+// outside any section: section:"" in a query, Request.Section = NoSection,
+// section=%22%22 on the web. The section facet counts them under this value
+// with the label NoSectionLabel. Only section takes it: a section's name
+// is never empty, and doc:"" and the like are errors.
+const NoSection = `""`
+
+// NoSectionLabel labels the NoSection value of the section facet.
+const NoSectionLabel = "无章节"
+
 // Request is one search. The zero value of every field but Query has a default.
 type Request struct {
 	Query string // the query language of the README
 	Size  int    // hits per page; 0 means DefaultSize; at most MaxSize
 	From  int    // offset of the first hit; at most MaxFrom
 	Sort  string // SortRelevance (default) or SortDate
-	// Filters added to the query, as if written as field:value in Query.
+	// Filters added to the query, as if written as field:value in Query
+	// (Section may be NoSection).
 	Doc, Year, Section, Lang string
 	// NoCollapse keeps near-identical paragraphs as separate hits.
 	NoCollapse bool

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/scosearch/scosearch/search"
+	"github.com/scosearch/scosearch/search/export"
 )
 
 // handlerFunc is a handler that returns its error instead of writing it.
@@ -34,8 +35,9 @@ type searchPage struct {
 	Q         string
 	Params    params
 	Autofocus bool
-	Help      bool   // no query yet: show the syntax help
-	Error     string // the query could not be run: why
+	Help      bool      // no query yet: show the syntax help
+	Home      *homeView // the home page: what the corpus holds
+	Error     string    // the query could not be run: why
 
 	Total                 uint64
 	Complete              uint64 // paragraphs holding the whole query
@@ -50,6 +52,12 @@ type searchPage struct {
 	RelevanceURL, DateURL string
 	Pages                 []pageLink
 	PrevURL, NextURL      string
+	// Exports are the addresses of the search's results as files.
+	Exports []exportLink
+}
+
+type exportLink struct {
+	Label, URL string
 }
 
 type hitView struct {
@@ -66,10 +74,15 @@ type hitView struct {
 	Snippets              []template.HTML
 	Text                  string // shown (escaped) when there is no snippet
 	Similar               []similarLink
+	// CiteGBT and CitePlain are the citations of the paragraph (quote and
+	// reference, GB/T 7714-2015 and plain style) that "复制引用" copies.
+	CiteGBT, CitePlain string
 }
 
 type similarLink struct {
 	URL, Label string
+	Doc        string // the document id, "" if the paragraph id is not understood
+	N          int
 }
 
 type facetGroup struct {
@@ -95,7 +108,9 @@ type pageLink struct {
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, tmplSearch, searchPage{Title: "上合组织文件检索", Autofocus: true, Help: true})
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
+	defer cancel()
+	return s.render(w, r, http.StatusOK, tmplSearch, searchPage{Title: "上合组织文件检索", Autofocus: true, Help: true, Home: s.home(ctx)})
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
@@ -114,7 +129,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.renderSearchError(w, r, p, err)
 	}
-	return s.render(w, r, http.StatusOK, tmplSearch, s.searchView(p, res))
+	v := s.searchView(p, res)
+	if err := s.labelSimilar(ctx, v.Hits); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, tmplSearch, v)
 }
 
 // renderSearchError shows the search page with the problem when it is the
@@ -149,8 +168,12 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 		v.From = (p.Page-1)*size + 1
 		v.To = v.From + len(res.Hits) - 1
 	}
+	accessed := time.Now()
 	for _, h := range res.Hits {
 		hv := newHitView(h, p.Q)
+		ref := export.HitRef(h, s.opts.BaseURL+docURL(h.Doc, "", h.Paragraph))
+		hv.CiteGBT = ref.Citation(export.StyleGBT7714, accessed)
+		hv.CitePlain = ref.Citation(export.StylePlain, accessed)
 		hv.PartialStart = hv.Partial && (len(v.Hits) == 0 && v.From <= int(res.Complete)+1 || len(v.Hits) > 0 && !v.Hits[len(v.Hits)-1].Partial)
 		v.Hits = append(v.Hits, hv)
 	}
@@ -160,6 +183,11 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 	rel.Sort, rel.Page = "", 1
 	date.Sort, date.Page = search.SortDate, 1
 	v.RelevanceURL, v.DateURL = rel.url(), date.url()
+	if res.Total > 0 {
+		for _, f := range export.Formats() {
+			v.Exports = append(v.Exports, exportLink{Label: exportLabel(f), URL: p.exportURL(f)})
+		}
+	}
 
 	// Facets: each value adds its filter, or removes it when selected.
 	for _, ff := range search.FilterFields() {
@@ -195,7 +223,11 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 		np.Page = 1
 		if val := *np.Filters.Filter(ff.Name); val != "" {
 			*np.Filters.Filter(ff.Name) = ""
-			v.Filters = append(v.Filters, activeFilter{Name: ff.Label, Value: facetLabel(res.Facets.Doc, val, ff.Name == "doc"), RemoveURL: np.url()})
+			label := facetLabel(res.Facets.Doc, val, ff.Name == "doc")
+			if ff.Name == "section" && val == search.NoSection {
+				label = search.NoSectionLabel
+			}
+			v.Filters = append(v.Filters, activeFilter{Name: ff.Label, Value: label, RemoveURL: np.url()})
 		}
 	}
 
@@ -264,9 +296,38 @@ func newHitView(h search.Hit, q string) hitView {
 			hv.Similar = append(hv.Similar, similarLink{Label: id})
 			continue
 		}
-		hv.Similar = append(hv.Similar, similarLink{URL: docURL(doc, q, n), Label: fmt.Sprintf("%s 第%d段", doc, n)})
+		hv.Similar = append(hv.Similar, similarLink{URL: docURL(doc, q, n), Doc: doc, N: n, Label: fmt.Sprintf("%s 第%d段", doc, n)})
 	}
 	return hv
+}
+
+// labelSimilar labels the similar-paragraph links of hits with their
+// documents' titles (《标题》第12段) instead of ids; the list of
+// documents is read only when some hit has such links.
+func (s *Server) labelSimilar(ctx context.Context, hits []hitView) error {
+	var titles map[string]string
+	for i := range hits {
+		for j := range hits[i].Similar {
+			l := &hits[i].Similar[j]
+			if l.Doc == "" {
+				continue
+			}
+			if titles == nil {
+				docs, err := s.searcher.Documents(ctx)
+				if err != nil {
+					return fmt.Errorf("list documents: %w", err)
+				}
+				titles = make(map[string]string, len(docs))
+				for _, d := range docs {
+					titles[d.ID] = d.Title
+				}
+			}
+			if t := titles[l.Doc]; t != "" {
+				l.Label = fmt.Sprintf("《%s》第%d段", t, l.N)
+			}
+		}
+	}
+	return nil
 }
 
 // docPage is the data of doc.tmpl.
@@ -406,22 +467,7 @@ func citation(d search.DocumentInfo, n int, link string) string {
 
 // chineseDate writes "2019-06-14" as "2019年6月14日" (and "2019-06" as
 // "2019年6月"); anything else is returned unchanged.
-func chineseDate(iso string) string {
-	parts := strings.Split(iso, "-")
-	units := []string{"年", "月", "日"}
-	if len(parts) == 0 || len(parts) > 3 || len(parts[0]) != 4 {
-		return iso
-	}
-	var b strings.Builder
-	for i, part := range parts {
-		n, err := strconv.Atoi(part)
-		if err != nil || n < 0 {
-			return iso
-		}
-		b.WriteString(strconv.Itoa(n) + units[i])
-	}
-	return b.String()
-}
+func chineseDate(iso string) string { return export.ChineseDate(iso) }
 
 // formatMillis formats d in milliseconds, e.g. "12" or "0.4".
 func formatMillis(d time.Duration) string {

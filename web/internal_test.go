@@ -176,7 +176,7 @@ func TestNewHitView(t *testing.T) {
 		URL: "/docs/d?q=%E5%8F%8D%E6%81%90#p3", Title: "d", Date: "2019年6月14日", Paragraph: 3,
 		Text: "纯文本<b>", // escaped by the template, not here
 		Similar: []similarLink{
-			{URL: "/docs/e/f?q=%E5%8F%8D%E6%81%90#p7", Label: "e/f 第7段"},
+			{URL: "/docs/e/f?q=%E5%8F%8D%E6%81%90#p7", Label: "e/f 第7段", Doc: "e/f", N: 7},
 			{Label: "odd"},
 		},
 	}

@@ -25,6 +25,7 @@ const (
 	tmplSearch = "search.tmpl"
 	tmplDoc    = "doc.tmpl"
 	tmplError  = "error.tmpl"
+	tmplDocs   = "docs.tmpl"
 )
 
 // pages holds the parsed templates and the fingerprints of the assets.
@@ -68,7 +69,7 @@ func loadPages(maxQueryLen int) (*pages, error) {
 			return "/static/" + name + "?v=" + v, nil
 		},
 	}
-	for _, name := range []string{tmplSearch, tmplDoc, tmplError} {
+	for _, name := range []string{tmplSearch, tmplDoc, tmplError, tmplDocs} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/base.tmpl", path.Join("templates", name))
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)

@@ -7,13 +7,16 @@
 //
 // Routes:
 //
-//	GET /                       search box and syntax help
+//	GET /                       search box, what the corpus holds, example searches, syntax help
+//	GET /docs?sort=&year=&lang= every document, sortable and filterable
 //	GET /search?q=&page=&sort=&doc=&year=&section=&lang=
 //	GET /docs/{doc}?q=&p=&from=&size=
 //	                            a document, a window of paragraphs at a time,
 //	                            paragraphs anchored #p{n}
 //	GET /api/search             same parameters plus size and from; JSON
 //	POST /api/search            the same as a JSON object in the body
+//	GET /api/search/export?format=csv|jsonl|ris|bibtex&max=
+//	                            every hit of a search (all pages, up to a cap) as a file
 //	GET /api/docs               the documents of the index; JSON
 //	GET /api/docs/{doc}         a window of a document's paragraphs; JSON
 //	GET /api/suggest?q=&n=      completions of the query typed so far; JSON
@@ -158,12 +161,14 @@ func (s *Server) routes() *mux.Router {
 	// Pages.
 	r.Handle("/", s.page(s.handleHome)).Methods(get...)
 	r.Handle("/search", s.page(s.handleSearch)).Methods(get...)
+	r.Handle("/docs", s.page(s.handleDocs)).Methods(get...)
 	r.Handle("/docs/{doc:.+}", s.page(s.handleDoc)).Methods(get...)
 
 	// JSON API.
 	// (No mux subrouter: it answers 404 instead of 405 to a wrong method.)
 	r.Handle("/api/search", s.api(s.handleAPISearch)).Methods(get...)
 	r.Handle("/api/search", s.api(s.handleAPISearchPost)).Methods(http.MethodPost)
+	r.Handle("/api/search/export", s.api(s.handleAPIExport)).Methods(get...)
 	r.Handle("/api/docs", s.api(s.handleAPIDocs)).Methods(get...)
 	r.Handle("/api/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
 	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)

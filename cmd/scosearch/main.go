@@ -5,7 +5,7 @@
 //
 //	scosearch serve   [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--base-url URL]
 //	scosearch reindex [--corpus DIR] [--index DIR] [--full] [--check] [--shards N]
-//	scosearch search  [--index DIR] [--size N] [--from N] [--json] QUERY
+//	scosearch search  [--index DIR] [--size N] [--from N] [--json] [--format csv|jsonl|ris|bibtex] QUERY
 //	scosearch version
 //	scosearch help [COMMAND]
 //

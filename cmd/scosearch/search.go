@@ -13,11 +13,14 @@ import (
 	"golang.org/x/term"
 
 	"github.com/scosearch/scosearch/search"
+	"github.com/scosearch/scosearch/search/export"
+	"github.com/scosearch/scosearch/web"
 )
 
 // runSearch is `scosearch search [flags] QUERY...`: it prints the ranked
 // hits of QUERY (the words of the command line joined by spaces), readably
-// or, with --json, as one search.JSONResult object. Exit status 0 with
+// or, with --json, as one search.JSONResult object; with --format, every
+// hit (all pages, up to --max) as CSV, JSON Lines, RIS or BibTeX. Exit status 0 with
 // results or none, 2 for a bad query or usage, 1 for other errors.
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("search", "QUERY\n\nFlags may come before or after the words of the query; \"--\" ends them\n(scosearch search -- -abc 上合 searches for 上合 without abc).", stderr)
@@ -27,8 +30,31 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	sortBy := fs.String("sort", search.SortRelevance, `order: "relevance" or "date" (newest first)`)
 	asJSON := fs.Bool("json", false, "print one JSON object: {total, took_ms, hits, facets}")
 	noCollapse := fs.Bool("no-collapse", false, "list near-identical paragraphs as separate hits")
+	format := fs.String("format", "", "export every hit (all pages, up to --max) as csv, jsonl, ris or bibtex")
+	maxHits := fs.Int("max", export.DefaultMaxHits, fmt.Sprintf("with --format: the most hits exported (1 to %d)", export.MaxHits))
+	baseURL := fs.String("base-url", "http://127.0.0.1:8080", "with --format: the address of scosearch serve that exported links point to")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
+	}
+	var f export.Format
+	if *format != "" {
+		var err error
+		if f, err = export.ParseFormat(*format); err != nil {
+			fmt.Fprintf(stderr, "scosearch search: --%v\n", err)
+			return exitUsage
+		}
+		if *asJSON {
+			fmt.Fprintln(stderr, "scosearch search: give --json or --format, not both")
+			return exitUsage
+		}
+		if *maxHits < 1 || *maxHits > export.MaxHits {
+			fmt.Fprintf(stderr, "scosearch search: --max %d: want 1 to %d\n", *maxHits, export.MaxHits)
+			return exitUsage
+		}
+		if *baseURL, err = web.ParseBaseURL(*baseURL); err != nil {
+			fmt.Fprintf(stderr, "scosearch search: --%v\n", err)
+			return exitUsage
+		}
 	}
 	q := strings.Join(fs.Args(), " ")
 	if strings.TrimSpace(q) == "" {
@@ -46,6 +72,10 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitFailure
 	}
 	defer engine.Close()
+
+	if f != "" {
+		return exportSearch(ctx, engine, search.Request{Query: q, Sort: *sortBy, NoCollapse: *noCollapse}, f, *maxHits, *baseURL, stdout, stderr)
+	}
 
 	res, err := engine.Search(ctx, search.Request{
 		Query: q, Size: *size, From: *from, Sort: *sortBy, NoCollapse: *noCollapse,
@@ -71,6 +101,29 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := printHits(stdout, res, *from, isTerminal(stdout)); err != nil {
 		fmt.Fprintf(stderr, "scosearch search: %v\n", err)
 		return exitFailure
+	}
+	return exitOK
+}
+
+// exportSearch writes every hit of req, at most maxHits, in format f, with
+// links to baseURL; a note on stderr says when there were more.
+func exportSearch(ctx context.Context, engine *search.Engine, req search.Request, f export.Format, maxHits int, baseURL string, stdout, stderr io.Writer) int {
+	c, err := export.Collect(ctx, engine, req, maxHits)
+	if errors.Is(err, search.ErrBadQuery) {
+		fmt.Fprintf(stderr, "scosearch search: %v\n", err)
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "scosearch search: %v\n", err)
+		return exitFailure
+	}
+	link := func(h search.Hit) string { return baseURL + web.ParagraphPath(h.Doc, h.Paragraph) }
+	if err := export.Write(stdout, f, c.Hits, export.Options{Link: link}); err != nil {
+		fmt.Fprintf(stderr, "scosearch search: %v\n", err)
+		return exitFailure
+	}
+	if c.Truncated {
+		fmt.Fprintf(stderr, "scosearch search: exported the first %d of %d hits (--max %d)\n", len(c.Hits), c.Total-min(c.Collapsed, c.Total), maxHits)
 	}
 	return exitOK
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -168,6 +169,77 @@ func TestPlainSnippet(t *testing.T) {
 	for _, tc := range tests {
 		if diff := cmp.Diff(tc.want, plainSnippet(tc.in, tc.colour)); diff != "" {
 			t.Errorf("plainSnippet(%q, %v) (-want +got):\n%s", tc.in, tc.colour, diff)
+		}
+	}
+}
+
+// TestRunSearchExport: --format writes every hit, all pages, parsed back
+// here; --max truncates and says so on stderr; bad combinations are usage
+// errors.
+func TestRunSearchExport(t *testing.T) {
+	dir := searchCmdIndex(t)
+	engine, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := engine.Search(context.Background(), search.Request{Query: "合作", Size: search.MaxSize})
+	engine.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := len(want.Hits)
+	if shown <= search.DefaultSize {
+		t.Fatalf("test data: %d hits, want more than a page", shown)
+	}
+
+	code, stdout, stderr := runSearchCmd("--index", dir, "--format", "csv", "--base-url", "https://sco.example.org/", "合作")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("csv: exit %d, stderr %q", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "\uFEFF") || strings.Count(stdout, "\n") != strings.Count(stdout, "\r\n") {
+		t.Error("csv: want a BOM and CRLF line ends")
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(stdout, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != shown+1 {
+		t.Fatalf("csv: %d rows, want %d", len(rows)-1, shown)
+	}
+	for i, h := range want.Hits {
+		if rows[i+1][3] != h.ID || rows[i+1][13] != fmt.Sprintf("https://sco.example.org/docs/%s#p%d", h.Doc, h.Paragraph) {
+			t.Errorf("row %d: %q, want %s", i+1, rows[i+1][3:4], h.ID)
+		}
+	}
+
+	code, stdout, stderr = runSearchCmd("--index", dir, "--format", "jsonl", "--max", "5", "合作")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != exitOK || len(lines) != 5 || !strings.Contains(stderr, fmt.Sprintf("exported the first 5 of %d hits", shown)) {
+		t.Errorf("jsonl --max 5: exit %d, %d lines, stderr %q", code, len(lines), stderr)
+	}
+	for i, l := range lines {
+		var h search.Hit
+		if err := json.Unmarshal([]byte(l), &h); err != nil || h.ID != want.Hits[i].ID {
+			t.Errorf("line %d: %v, id %q want %q", i+1, err, h.ID, want.Hits[i].ID)
+		}
+	}
+
+	code, stdout, _ = runSearchCmd("--index", dir, "--format", "ris", "乔蓬阿塔")
+	if code != exitOK || strings.Count(stdout, "TY  - GOVDOC\r\n") != 2 || strings.Count(stdout, "ER  - \r\n") != 2 ||
+		!strings.Contains(stdout, "UR  - http://127.0.0.1:8080/docs/2019-bishkek-declaration#p") {
+		t.Errorf("ris: exit %d:\n%s", code, stdout)
+	}
+
+	for _, args := range [][]string{
+		{"--format", "xlsx", "合作"},
+		{"--format", "csv", "--json", "合作"},
+		{"--format", "csv", "--max", "0", "合作"},
+		{"--format", "csv", "--base-url", "ftp://x", "合作"},
+		{"--format", "csv", `"合作`},
+	} {
+		code, stdout, stderr := runSearchCmd(append([]string{"--index", dir}, args...)...)
+		if code != exitUsage || stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want usage error", args, code, stdout, stderr)
 		}
 	}
 }

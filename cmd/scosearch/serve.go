@@ -176,6 +176,15 @@ func (p *pendingEngine) DocumentPage(ctx context.Context, id, query string, from
 	return e.DocumentPage(ctx, id, query, from, size)
 }
 
+// Examples are the engine's frequent formulations, for the home page.
+func (p *pendingEngine) Examples(ctx context.Context, n int) ([]search.Suggestion, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Examples(ctx, n)
+}
+
 // Health is starting until the index is open, unavailable if it failed
 // to open, degraded while the engine keeps an older generation because the
 // latest reload failed (search.Engine.Health: a damaged or unreadable new

@@ -61,6 +61,7 @@
           if (!fresh) return;
           results.replaceWith(fresh);
           results = fresh;
+          showCiteButtons(fresh);
           document.title = doc.title;
           history.replaceState(null, "", url);
           var summary = fresh.querySelector(".count, .error h1");
@@ -257,7 +258,8 @@
   toParagraph();
   window.addEventListener("hashchange", toParagraph);
 
-  // Citation buttons are hidden without JavaScript: show them.
+  // Citation buttons are hidden without JavaScript (the results page then
+  // shows the citations' text in a <details>): show them.
   var copyText = function (text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);
@@ -276,18 +278,27 @@
     });
   };
 
-  var buttons = document.querySelectorAll("button.cite[data-citation]");
-  for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
+  function showCiteButtons(root) {
+    var buttons = root.querySelectorAll("button.cite");
+    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
+  }
+  showCiteButtons(document);
 
   document.addEventListener("click", function (e) {
-    var b = e.target.closest ? e.target.closest("button.cite[data-citation]") : null;
+    var b = e.target.closest ? e.target.closest("button.cite") : null;
     if (!b) return;
-    var text = b.getAttribute("data-citation");
+    // A button copies its data-citation, or else the citation text shown
+    // just before it (the styles of a hit's "引用格式").
+    var shown = b.previousElementSibling;
+    var text = b.getAttribute("data-citation") || (shown && shown.classList.contains("cite-text") ? shown.textContent : "");
+    if (!text) return;
+    var label = b.getAttribute("data-label") || b.textContent;
+    b.setAttribute("data-label", label);
     copyText(text).then(function () {
       b.textContent = "已复制";
       b.classList.add("done");
       say("引用已复制：" + text);
-      setTimeout(function () { b.textContent = "复制引用"; b.classList.remove("done"); }, 2000);
+      setTimeout(function () { b.textContent = label; b.classList.remove("done"); }, 2000);
     }, function () {
       window.prompt("请复制以下引用：", text);
     });
