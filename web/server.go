@@ -19,6 +19,7 @@
 //	GET /api/suggest?q=&n=      completions of the query typed so far; JSON
 //	GET /healthz                {"status":"ok"|"starting"|"degraded"|..., "generation":...}
 //	GET /readyz                 200 when an index is open and searchable
+//	GET /metrics                Prometheus metrics (metrics.go)
 //	GET /static/...             embedded CSS, JavaScript, icon
 package web
 
@@ -127,6 +128,7 @@ type Server struct {
 	log      *slog.Logger
 	pages    *pages
 	handler  http.Handler
+	metrics  *metrics
 }
 
 // New returns a Server answering from s. It fails only if the embedded
@@ -144,6 +146,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	srv := &Server{searcher: s, opts: opts, log: opts.Logger, pages: p}
+	srv.metrics = newMetrics(srv, opts.Logger)
 	srv.handler = srv.middleware(srv.routes())
 	return srv, nil
 }
@@ -169,10 +172,12 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)
 	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
 	r.Handle("/readyz", s.api(s.handleReadyz)).Methods(get...)
+	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...)
 
 	// Assets.
 	r.PathPrefix("/static/").Handler(s.static()).Methods(get...)
 
+	r.Use(nameRoute) // for the metrics: requests by route template
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, errNotFound)
 	})

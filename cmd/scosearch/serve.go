@@ -198,6 +198,15 @@ func (p *pendingEngine) Health(ctx context.Context) web.Health {
 	return h
 }
 
+// Stats are the engine's counters once it is open (for /metrics), zero
+// before.
+func (p *pendingEngine) Stats() search.Stats {
+	if e := p.get(); e != nil {
+		return e.Stats()
+	}
+	return search.Stats{}
+}
+
 func (p *pendingEngine) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
 	e, err := p.wait(ctx)
 	if err != nil {
