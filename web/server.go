@@ -17,6 +17,7 @@
 //	GET /api/docs               the documents of the index; JSON
 //	GET /api/docs/{doc}         a window of a document's paragraphs; JSON
 //	GET /api/suggest?q=&n=      completions of the query typed so far; JSON
+//	GET /api/openapi.json       the OpenAPI 3.1 description of the JSON API
 //	GET /healthz                {"status":"ok"|"starting"|"degraded"|..., "generation":...}
 //	GET /readyz                 200 when an index is open and searchable
 //	GET /metrics                Prometheus metrics (metrics.go)
@@ -170,6 +171,7 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/docs", s.api(s.handleAPIDocs)).Methods(get...)
 	r.Handle("/api/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
 	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)
+	r.Handle("/api/openapi.json", s.api(s.handleOpenAPI)).Methods(get...)
 	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
 	r.Handle("/readyz", s.api(s.handleReadyz)).Methods(get...)
 	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...)
