@@ -5,5 +5,7 @@
 // in its state directory, hardening). It has no Go code: its tests check
 // these files against the binary (their variables are flags serve knows,
 // systemd-analyze accepts the units) and that the binary, built static as
-// the Dockerfile builds it, serves as an unprivileged user.
+// the Dockerfile builds it, serves as an unprivileged user; and that the
+// README's way of feeding replicas (copy a finished generation, then
+// write CURRENT by a rename) swaps it in, and refuses a damaged copy.
 package deploy
