@@ -48,7 +48,7 @@ func buildBinary(t *testing.T) string {
 			return
 		}
 		binary.path = filepath.Join(binary.dir, "scosearch")
-		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-o", binary.path, "../cmd/scosearch")
+		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binary.path, "../cmd/scosearch")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		binary.out, binary.err = cmd.CombinedOutput()
 	})
