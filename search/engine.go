@@ -80,6 +80,7 @@ type Engine struct {
 
 	reload sync.Mutex  // serialises Reload and Close
 	health healthState // outcome of the last Reload (health.go)
+	stats  engineStats // counters of Stats (stats.go)
 
 	// cur is the generation new requests use; nil once the Engine is
 	// closed. A swap never waits for requests in flight: they hold a
@@ -184,6 +185,7 @@ func (e *Engine) Generation() string {
 func (e *Engine) Reload() (swapped bool, err error) {
 	e.reload.Lock()
 	defer e.reload.Unlock()
+	defer e.stats.reloaded(time.Now(), &swapped, &err)
 	cur, err := index.Current(e.dir)
 	if err != nil {
 		err = indexError(e.dir, err)

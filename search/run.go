@@ -36,8 +36,12 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 	defer e.release(g)
 
 	key := cacheKey{gen: g.idx.Dir(), req: req}
-	if res, ok := e.cache.Get(key); ok && !e.opts.noCache {
-		return res.copy(time.Since(start)), nil
+	if !e.opts.noCache {
+		res, ok := e.cache.Get(key)
+		e.stats.cached(ok)
+		if ok {
+			return res.copy(time.Since(start)), nil
+		}
 	}
 	s := &run{e: e, g: g, req: req, plan: newPlan(root)}
 	s.withSections = len(g.docs) == 1 || req.Doc != "" || hasDocFilter(s.plan.full)

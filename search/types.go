@@ -165,3 +165,4 @@ type Paragraph struct {
 //	func (e *Engine) DocumentPage(ctx context.Context, id, query string, from, size int) (*Document, error)
 //	func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]Paragraph, error)
 //	func (e *Engine) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) (in suggest.go)
+//	func (e *Engine) Stats() Stats (in stats.go)

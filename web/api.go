@@ -134,7 +134,7 @@ func (s *Server) handleAPISearchPost(w http.ResponseWriter, r *http.Request) err
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, p params) error {
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	res, err := s.searcher.Search(ctx, p.apiRequest())
+	res, err := s.runSearch(ctx, p.apiRequest())
 	if err != nil {
 		return err // not wrapped: a bad query's message goes to the user as is
 	}

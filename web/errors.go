@@ -80,6 +80,9 @@ func chineseStatus(status int) string {
 // elsewhere. Errors that are not the user's fault are logged in full.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := errorStatus(err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.metrics.timeouts.Inc()
+	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 	}

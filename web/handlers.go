@@ -125,7 +125,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
 	defer cancel()
-	res, err := s.searcher.Search(ctx, p.request(s.opts.PageSize))
+	res, err := s.runSearch(ctx, p.request(s.opts.PageSize))
 	if err != nil {
 		return s.renderSearchError(w, r, p, err)
 	}

@@ -12,13 +12,14 @@ import (
 const contentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // middleware wraps h (the router, so that 404 and 405 answers are covered
-// too) with, from the outside in: request logging, panic recovery,
-// security headers, and the caps on request size.
+// too) with, from the outside in: metrics, request logging, panic
+// recovery, security headers, and the caps on request size.
 func (s *Server) middleware(h http.Handler) http.Handler {
 	h = s.limits(h)
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)
-	return s.logRequests(h)
+	h = s.logRequests(h)
+	return s.countRequests(h)
 }
 
 // statusRecorder remembers the status and counts the bytes written.

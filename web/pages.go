@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed templates/*.tmpl
@@ -87,9 +88,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
+	start := time.Now()
 	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	s.metrics.render.WithLabelValues(name).Observe(time.Since(start).Seconds())
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))

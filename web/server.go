@@ -20,8 +20,10 @@
 //	GET /api/docs               the documents of the index; JSON
 //	GET /api/docs/{doc}         a window of a document's paragraphs; JSON
 //	GET /api/suggest?q=&n=      completions of the query typed so far; JSON
+//	GET /api/openapi.json       the OpenAPI 3.1 description of the JSON API
 //	GET /healthz                {"status":"ok"|"starting"|"degraded"|..., "generation":...}
 //	GET /readyz                 200 when an index is open and searchable
+//	GET /metrics                Prometheus metrics (metrics.go)
 //	GET /static/...             embedded CSS, JavaScript, icon
 package web
 
@@ -130,6 +132,7 @@ type Server struct {
 	log      *slog.Logger
 	pages    *pages
 	handler  http.Handler
+	metrics  *metrics
 }
 
 // New returns a Server answering from s. It fails only if the embedded
@@ -147,6 +150,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	srv := &Server{searcher: s, opts: opts, log: opts.Logger, pages: p}
+	srv.metrics = newMetrics(srv, opts.Logger)
 	srv.handler = srv.middleware(srv.routes())
 	return srv, nil
 }
@@ -172,12 +176,15 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/docs", s.api(s.handleAPIDocs)).Methods(get...)
 	r.Handle("/api/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
 	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)
+	r.Handle("/api/openapi.json", s.api(s.handleOpenAPI)).Methods(get...)
 	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
 	r.Handle("/readyz", s.api(s.handleReadyz)).Methods(get...)
+	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...)
 
 	// Assets.
 	r.PathPrefix("/static/").Handler(s.static()).Methods(get...)
 
+	r.Use(nameRoute) // for the metrics: requests by route template
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, errNotFound)
 	})

@@ -25,8 +25,13 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	check := fs.Bool("check", false, "validate the corpus and print what would be indexed; write nothing")
 	shards := fs.Int("shards", 1, fmt.Sprintf("split the index into N shards searched as one (1 to %d)", index.MaxShards))
 	quiet := fs.Bool("quiet", false, "no progress output, only the summary and errors")
+	env := bindEnv(fs, "corpus", "index") // the same index as serve's
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
+	}
+	if _, err := env.apply(os.LookupEnv); err != nil {
+		fmt.Fprintf(stderr, "scosearch reindex: %v\n", err)
+		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "scosearch reindex: unexpected argument %q\n", fs.Arg(0))

@@ -25,8 +25,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	corpusDir := fs.String("corpus", "", "corpus to build the index from when there is none (default: the bundled corpus)")
 	reload := fs.Duration("reload-interval", 2*time.Second, "how often to look for an index swapped in by reindex (0: only on SIGHUP)")
 	baseURL := fs.String("base-url", "", "public address of the site, e.g. https://sco.example.org, for the links of copied citations (default: http:// and the listen address)")
+	env := bindEnv(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
+	}
+	fromEnv, err := env.apply(os.LookupEnv)
+	if err != nil {
+		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
+		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "scosearch serve: unexpected argument %q\n", fs.Arg(0))
@@ -38,6 +44,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log.Info("configuration", "addr", *addr, "index", *indexDir, "corpus", orBundled(*corpusDir),
+		"reload_interval", *reload, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
 
 	if _, err := index.Current(*indexDir); errors.Is(err, index.ErrNotFound) {
 		if code := buildFirstIndex(ctx, *corpusDir, *indexDir, log, stderr); code != exitOK {
@@ -205,6 +213,15 @@ func (p *pendingEngine) Health(ctx context.Context) web.Health {
 		h.Reason = "a newer index generation could not be opened; the previous one is searched (see the server log)"
 	}
 	return h
+}
+
+// Stats are the engine's counters once it is open (for /metrics), zero
+// before.
+func (p *pendingEngine) Stats() search.Stats {
+	if e := p.get(); e != nil {
+		return e.Stats()
+	}
+	return search.Stats{}
 }
 
 func (p *pendingEngine) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
