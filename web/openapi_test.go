@@ -124,9 +124,20 @@ func TestOpenAPI(t *testing.T) {
 		{name: "suggest bad n", method: "GET", path: "/api/suggest?q=x&n=99", status: 400, contains: []string{`"code":"bad_parameter"`}},
 		{name: "suggest too long", method: "GET", path: "/api/suggest?q=" + strings.Repeat("合", 60), status: 400},
 
+		{name: "export csv", method: "GET", path: "/api/search/export?format=csv&q=" + q("阿富汗"), status: 200, valid: true, contains: []string{"阿富汗"}},
+		{name: "export jsonl", method: "GET", path: "/api/search/export?format=jsonl&max=2&q=" + q("合作"), status: 200, valid: true, contains: []string{`"match":`}},
+		{name: "export ris", method: "GET", path: "/api/search/export?format=ris&q=" + q("阿富汗"), status: 200, valid: true, contains: []string{"TY  -"}},
+		{name: "export bibtex", method: "GET", path: "/api/search/export?format=bibtex&q=" + q("阿富汗"), status: 200, valid: true, contains: []string{"@misc"}},
+		{name: "export bad query", method: "GET", path: "/api/search/export?format=csv&q=" + q(`"阿富汗`), status: 400, valid: true, contains: []string{`"code":"unbalanced_quote"`}},
+		{name: "export bad format", method: "GET", path: "/api/search/export?format=xls&q=x", status: 400, contains: []string{`"code":"bad_parameter"`}},
+
 		{name: "healthz", method: "GET", path: "/healthz", status: 200, valid: true, contains: []string{`"status":"ok"`}},
 		{name: "readyz", method: "GET", path: "/readyz", status: 200, valid: true},
 		{name: "openapi", method: "GET", path: "/api/openapi.json", status: 200, valid: true},
+	}
+	// The export formats are text: validated as strings.
+	for _, ct := range []string{"application/jsonl", "application/x-research-info-systems", "application/x-bibtex"} {
+		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 	exercised := make(map[string]bool) // "GET /api/search 200"
 	for _, tc := range cases {
@@ -150,6 +161,7 @@ func TestOpenAPI(t *testing.T) {
 			{method: "GET", path: "/api/docs"},
 			{method: "GET", path: "/api/docs/x"},
 			{method: "GET", path: "/api/suggest?q=x"},
+			{method: "GET", path: "/api/search/export?format=csv&q=x"},
 		} {
 			tc.name, tc.status, tc.valid = fmt.Sprintf("%d %s %s", f.status, tc.method, tc.path), f.status, true
 			t.Run(tc.name, func(t *testing.T) { checkAgainstDescription(t, doc, router, fts.URL, tc, exercised) })
