@@ -4,17 +4,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/go-ego/gse"
 )
 
-// wordTokenizer segments the folded text with gse's dictionary-based
-// Segment (gse's Analyze reports wrong offsets) and maps the offsets back
+// wordTokenizer segments the folded text with the dictionary (as gse's
+// dictionary-based Segment does; gse's Analyze reports wrong offsets) and maps the offsets back
 // to the original text. Tokens without any letter or digit (punctuation,
 // spaces) are dropped; each kept word takes the next position, from 1.
 // With subWords, the sub-words of two or more characters of each word
 // (gse's search-mode segments, recursively) follow it at its position.
 type wordTokenizer struct {
-	seg      *gse.Segmenter
+	seg      *dictionary
 	subWords bool
 }
 
@@ -38,20 +37,20 @@ func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
 		s := &segs[i]
 		// Full slice expressions: a filter appending to one term must not
 		// overwrite the next.
-		term := f.text[s.Start():s.End():s.End()]
+		term := f.text[s.start:s.end:s.end]
 		if !hasKeyRune(term) {
 			continue
 		}
 		pos++
 		slab = append(slab, analysis.Token{
 			Term:     term,
-			Start:    f.origOffset(s.Start()),
-			End:      f.origOffset(s.End()),
+			Start:    f.origOffset(s.start),
+			End:      f.origOffset(s.end),
 			Position: pos,
 			Type:     tokenType(term),
 		})
 		if t.subWords {
-			slab = appendSubWords(slab, &f, s.Token(), s.Start(), pos)
+			slab = appendSubWords(slab, &f, t.seg, s.tok, s.start, pos)
 		}
 	}
 	if len(slab) == 0 {
@@ -76,15 +75,21 @@ func isSubWord(b []byte) bool {
 	return hasKeyRune(b)
 }
 
-// appendSubWords appends the sub-words of tok, recursively, at position
-// pos. base is the byte offset of tok in the folded text; sub-segment
-// offsets are relative to it.
-
-func appendSubWords(dst []analysis.Token, f *folded, tok *gse.Token, base, pos int) []analysis.Token {
-	for _, s := range tok.Segments() {
-		start, end := base+s.Start(), base+s.End()
-		if end > len(f.text) || start >= end {
-			continue
+// appendSubWords appends the sub-words of tok (a dictionary token; none
+// for -1), recursively, at position pos. base is the byte offset of tok in
+// the folded text; its sub-segments tile it from there.
+func appendSubWords(dst []analysis.Token, f *folded, d *dictionary, tok int32, base, pos int) []analysis.Token {
+	if tok < 0 {
+		return dst
+	}
+	lo, hi := d.childRange(tok)
+	end := base
+	for i := lo; i < hi; i++ {
+		sub, n := d.child(i)
+		start := end
+		end = start + n
+		if end > len(f.text) {
+			break
 		}
 		term := f.text[start:end:end]
 		if isSubWord(term) {
@@ -96,7 +101,7 @@ func appendSubWords(dst []analysis.Token, f *folded, tok *gse.Token, base, pos i
 				Type:     tokenType(term),
 			})
 		}
-		dst = appendSubWords(dst, f, s.Token(), start, pos)
+		dst = appendSubWords(dst, f, d, sub, start, pos)
 	}
 	return dst
 }
