@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -28,46 +29,44 @@ import (
 // A dictionary segments text exactly as gse v0.80.3's Segment does with
 // the same dictionary (gse's shortest path over its token distances, the
 // same tie-breaking, the same pseudo-tokens for unknown characters), and
-// gives each word's sub-words as gse's Token().Segments() would; the
-// tests compare both on the bundled corpora.
+// gives a word's sub-words as gse's Token().Segments() does (gse computes
+// them for every token at load time, we when a word is indexed); the
+// tests compare both with gse on the bundled corpora and every token.
 //
 // Layout of the file (all integers little-endian):
 //
 //	header: text lines, ended by an empty line: the magic line, a
 //	        "generated" line, "format N", "inputs HEX" (dictInputs)
-//	counts: nAstral, nSlots, nTokens, nChildren (uint32 each)
+//	counts: nAstral, nSlots, nTokens (uint32 each)
 //	codes:  65536 × uint16, the code of each BMP rune (0: in no word)
 //	astral: nAstral × (rune uint32, code uint32), sorted by rune
 //	slots:  nSlots × uint64, a double-array trie over rune codes: bits
 //	        0-20 base, 21-41 check (the parent slot; all ones when free),
 //	        42-63 token+1 of the word ending here (0: none); slot 0 is
 //	        the root, a child of slot s by code c is base(s)+c
-//	tokens: nTokens × (distance float32 bits, meta uint32); meta bits
-//	        0-20 first child, 21-24 number of children
-//	children: nChildren × uint32, a sub-segment: bits 0-23 its token,
-//	        or all ones for a character gse does not know, bits 24-31
-//	        its length in bytes. A token's children cover it in order.
+//	tokens: nTokens × uint32: bits 0-30 gse's distance of the token (a
+//	        float32 >= 0, whose sign bit is 0), bit 31 set if one of its
+//	        sub-segments has two runes or more (else it has no sub-words,
+//	        and the tokenizer skips it)
 type dictionary struct {
-	codes    []byte
-	astral   []byte
-	slots    []byte
-	tokens   []byte
-	children []byte
-	nSlots   uint32
+	codes  []byte
+	astral []byte
+	slots  []byte
+	tokens []byte
+	nSlots uint32
 }
 
 const (
 	dictMagic  = "scosearch zh dictionary"
-	dictFormat = "1"
+	dictFormat = "3"
 	dictFile   = "dict/compiled.bin"
 
-	slotBits    = 21
-	slotMask    = 1<<slotBits - 1
-	freeCheck   = slotMask
-	maxTokens   = 1<<22 - 2
-	childBits   = 21
-	maxChildren = 15
-	pseudoTok   = 1<<24 - 1
+	slotBits  = 21
+	slotMask  = 1<<slotBits - 1
+	freeCheck = slotMask
+	maxTokens = 1<<22 - 2
+	// subWordsBit marks a token with sub-segments of two runes or more.
+	subWordsBit = 1 << 31
 	// pseudoDistance is gse's distance of a character it does not know.
 	pseudoDistance = 32
 )
@@ -124,16 +123,15 @@ func openDictionary(data []byte) (*dictionary, error) {
 		return nil, errDictStale
 	}
 	b := data[len(want):]
-	if len(b) < 16 {
+	if len(b) < 12 {
 		return nil, errors.New("compiled dictionary: truncated")
 	}
 	nAstral := uint64(binary.LittleEndian.Uint32(b))
 	nSlots := uint64(binary.LittleEndian.Uint32(b[4:]))
 	nTokens := uint64(binary.LittleEndian.Uint32(b[8:]))
-	nChildren := uint64(binary.LittleEndian.Uint32(b[12:]))
-	b = b[16:]
-	if nSlots == 0 || nSlots > freeCheck || nTokens > maxTokens || nChildren >= 1<<childBits ||
-		uint64(len(b)) != 2*0x10000+8*nAstral+8*nSlots+8*nTokens+4*nChildren {
+	b = b[12:]
+	if nSlots == 0 || nSlots > freeCheck || nTokens > maxTokens ||
+		uint64(len(b)) != 2*0x10000+8*nAstral+8*nSlots+4*nTokens {
 		return nil, errors.New("compiled dictionary: bad section sizes")
 	}
 	d := &dictionary{nSlots: uint32(nSlots)}
@@ -145,8 +143,7 @@ func openDictionary(data []byte) (*dictionary, error) {
 	d.codes = cut(2 * 0x10000)
 	d.astral = cut(8 * nAstral)
 	d.slots = cut(8 * nSlots)
-	d.tokens = cut(8 * nTokens)
-	d.children = cut(4 * nChildren)
+	d.tokens = cut(4 * nTokens)
 	return d, nil
 }
 
@@ -186,25 +183,14 @@ func (d *dictionary) value(s uint32) (int32, bool) {
 // distance is gse's path length of token t: log2(total frequency) -
 // log2(frequency of t).
 func (d *dictionary) distance(t int32) float32 {
-	return math.Float32frombits(binary.LittleEndian.Uint32(d.tokens[8*t:]))
+	return math.Float32frombits(binary.LittleEndian.Uint32(d.tokens[4*t:]) &^ subWordsBit)
 }
 
-// childRange returns the range of t's sub-segments in children.
-func (d *dictionary) childRange(t int32) (lo, hi uint32) {
-	meta := binary.LittleEndian.Uint32(d.tokens[8*t+4:])
-	lo = meta & (1<<childBits - 1)
-	return lo, lo + meta>>childBits
-}
-
-// child returns sub-segment i: its token (-1 for an unknown character)
-// and its length in bytes.
-func (d *dictionary) child(i uint32) (tok int32, n int) {
-	c := binary.LittleEndian.Uint32(d.children[4*i:])
-	tok = int32(c & pseudoTok)
-	if tok == pseudoTok {
-		tok = -1
-	}
-	return tok, int(c >> 24)
+// hasSubWords reports whether a sub-segment of token t has two runes or
+// more. Without one, t has no sub-words at any depth (a single rune has no
+// sub-segments).
+func (d *dictionary) hasSubWords(t int32) bool {
+	return t >= 0 && binary.LittleEndian.Uint32(d.tokens[4*t:])&subWordsBit != 0
 }
 
 // segment is one word of a segmentation: bytes [start, end) of the text,
@@ -212,6 +198,7 @@ func (d *dictionary) child(i uint32) (tok int32, n int) {
 type segment struct {
 	start, end int
 	tok        int32
+	words      int32 // how many of gse's words (see splitWords) it spans
 }
 
 // splitWords returns the boundaries of gse's "words" of text (the units
@@ -257,8 +244,66 @@ func (d *dictionary) Segment(text []byte) []segment {
 		return nil
 	}
 	bounds := splitWords(text, make([]int32, 0, len(text)/3+2))
+	return d.shortestPath(text, bounds, false, make([]jumper, len(bounds)-1), nil)
+}
+
+// subScratch is room for the sub-segmentation of a word of up to 16 of
+// gse's words (longer ones allocate), kept on the stack.
+type subScratch struct {
+	bounds  [17]int32
+	jumpers [16]jumper
+	segs    [16]segment
+}
+
+// SubSegments returns the sub-segments of a dictionary word (text, a
+// segment of Segment whose token is not -1), as gse's
+// Token().Segments(): the shortest path through it without the word
+// itself (none for a word of one of gse's words), leaving out a single
+// word of hiragana or katakana. Offsets are relative to text. The result
+// may use sc.
+func (d *dictionary) SubSegments(text []byte, sc *subScratch) []segment {
+	if _, n := utf8.DecodeRune(text); n == len(text) {
+		return nil // one rune: one word
+	}
+	bounds := splitWords(text, sc.bounds[:0])
 	n := len(bounds) - 1
-	jumpers := make([]jumper, n)
+	if n <= 1 {
+		return nil
+	}
+	jumpers := sc.jumpers[:0]
+	if n > len(sc.jumpers) {
+		jumpers = make([]jumper, n)
+	} else {
+		jumpers = sc.jumpers[:n]
+		clear(jumpers)
+	}
+	segs := d.shortestPath(text, bounds, true, jumpers, sc.segs[:0])
+	out := segs[:0]
+	for _, s := range segs {
+		if s.words == 1 && isKana(text[s.start:s.end]) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// isKana is gse's IsJp: whether b holds a hiragana or katakana rune.
+func isKana(b []byte) bool {
+	for _, r := range string(b) {
+		if unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// shortestPath is gse's segmentWords over the words of text given by
+// bounds, appending the segments to out. In search mode a token spanning
+// all of text is not used (the sub-segments of a word). jumpers must be
+// zero, one per word.
+func (d *dictionary) shortestPath(text []byte, bounds []int32, searchMode bool, jumpers []jumper, out []segment) []segment {
+	n := len(bounds) - 1
 	for cur := 0; cur < n; cur++ {
 		var base float32
 		if cur > 0 {
@@ -292,7 +337,9 @@ func (d *dictionary) Segment(text []byte) []segment {
 					firstWords = words
 				}
 				found++
-				jumpers[w].update(base, d.distance(t), t, int32(words))
+				if !searchMode || cur != 0 || w != n-1 {
+					jumpers[w].update(base, d.distance(t), t, int32(words))
+				}
 			}
 		}
 		if found == 0 || firstWords > 1 {
@@ -303,11 +350,12 @@ func (d *dictionary) Segment(text []byte) []segment {
 	for i := n - 1; i >= 0; i -= int(jumpers[i].words) {
 		count++
 	}
-	out := make([]segment, count)
+	start := len(out)
+	out = slices.Grow(out, count)[:start+count]
 	for i := n - 1; i >= 0; i -= int(jumpers[i].words) {
 		count--
 		j := &jumpers[i]
-		out[count] = segment{start: int(bounds[i+1-int(j.words)]), end: int(bounds[i+1]), tok: j.tok}
+		out[start+count] = segment{start: int(bounds[i+1-int(j.words)]), end: int(bounds[i+1]), tok: j.tok, words: j.words}
 	}
 	return out
 }

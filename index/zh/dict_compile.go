@@ -23,11 +23,6 @@ func compileDictionary(seg *gse.Segmenter) ([]byte, error) {
 	if len(toks) > maxTokens {
 		return nil, fmt.Errorf("compile dictionary: %d tokens, at most %d", len(toks), maxTokens)
 	}
-	id := make(map[*gse.Token]int32, len(toks))
-	for i := range toks {
-		id[&toks[i]] = int32(i)
-	}
-
 	// Rune codes, the most frequent runes first (a denser trie).
 	keys := make([][]rune, len(toks))
 	freq := map[rune]int{}
@@ -94,36 +89,23 @@ func compileDictionary(seg *gse.Segmenter) ([]byte, error) {
 		return nil, fmt.Errorf("compile dictionary: %d trie slots, at most %d", len(tb.base), freeCheck)
 	}
 
-	// Tokens and their sub-segments.
-	tokRecs := make([]byte, 0, 8*len(toks))
-	var children []byte
+	// Token distances, and whether a token has sub-words.
+	dists := make([]byte, 0, 4*len(toks))
 	for i := range toks {
 		dist := reflect.ValueOf(&toks[i]).Elem().FieldByName("distance")
 		if !dist.IsValid() || dist.Kind() != reflect.Float32 {
 			return nil, fmt.Errorf("compile dictionary: gse.Token has no float32 distance")
 		}
-		first := len(children) / 4
-		segs := toks[i].Segments()
-		if len(segs) > maxChildren || first+len(segs) >= 1<<childBits {
-			return nil, fmt.Errorf("compile dictionary: token %q: too many sub-segments", toks[i].Text())
+		bits := math.Float32bits(float32(dist.Float()))
+		if bits&subWordsBit != 0 || math.IsNaN(dist.Float()) {
+			return nil, fmt.Errorf("compile dictionary: token %q: distance %v", toks[i].Text(), dist.Float())
 		}
-		at := 0
-		for _, s := range segs {
-			n := s.End() - s.Start()
-			if s.Start() != at || n <= 0 || n > 255 {
-				return nil, fmt.Errorf("compile dictionary: token %q: sub-segments [%d,%d) do not tile it", toks[i].Text(), s.Start(), s.End())
+		for _, s := range toks[i].Segments() {
+			if utf8.RuneCountInString(s.Token().Text()) >= 2 {
+				bits |= subWordsBit
 			}
-			at = s.End()
-			ref := uint32(pseudoTok)
-			if t, ok := id[s.Token()]; ok {
-				ref = uint32(t)
-			} else if s.Token().Freq() != 1 || len(s.Token().Segments()) != 0 {
-				return nil, fmt.Errorf("compile dictionary: token %q: sub-segment %q is neither a dictionary token nor an unknown character", toks[i].Text(), s.Token().Text())
-			}
-			children = binary.LittleEndian.AppendUint32(children, ref|uint32(n)<<24)
 		}
-		tokRecs = binary.LittleEndian.AppendUint32(tokRecs, math.Float32bits(float32(dist.Float())))
-		tokRecs = binary.LittleEndian.AppendUint32(tokRecs, uint32(first)|uint32(len(segs))<<childBits)
+		dists = binary.LittleEndian.AppendUint32(dists, bits)
 	}
 
 	var out bytes.Buffer
@@ -135,7 +117,7 @@ func compileDictionary(seg *gse.Segmenter) ([]byte, error) {
 		}
 	}
 	slices.Sort(astral)
-	for _, n := range []int{len(astral), len(tb.base), len(toks), len(children) / 4} {
+	for _, n := range []int{len(astral), len(tb.base), len(toks)} {
 		out.Write(binary.LittleEndian.AppendUint32(nil, uint32(n)))
 	}
 	codes := make([]byte, 2*0x10000)
@@ -153,8 +135,7 @@ func compileDictionary(seg *gse.Segmenter) ([]byte, error) {
 		s := uint64(tb.base[i]) | uint64(tb.check[i])<<slotBits | uint64(tb.val[i])<<(2*slotBits)
 		out.Write(binary.LittleEndian.AppendUint64(nil, s))
 	}
-	out.Write(tokRecs)
-	out.Write(children)
+	out.Write(dists)
 	return out.Bytes(), nil
 }
 

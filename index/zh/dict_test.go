@@ -140,27 +140,40 @@ func TestCompiledLookup(t *testing.T) {
 func TestCompiledSubSegments(t *testing.T) {
 	seg, d := textGse(t), compiled(t)
 	id := tokenIDs(seg)
-	if n := len(d.tokens) / 8; n != len(seg.Dict.Tokens) {
+	if n := len(d.tokens) / 4; n != len(seg.Dict.Tokens) {
 		t.Fatalf("compiled %d tokens, gse %d", n, len(seg.Dict.Tokens))
 	}
 	total := 0
+	var sc subScratch
 	for i := range seg.Dict.Tokens {
+		text := seg.Dict.Tokens[i].Text()
 		want := seg.Dict.Tokens[i].Segments()
-		lo, hi := d.childRange(int32(i))
-		if int(hi-lo) != len(want) {
-			t.Fatalf("%s: %d sub-segments, gse %d", seg.Dict.Tokens[i].Text(), hi-lo, len(want))
+		got := d.SubSegments([]byte(text), &sc)
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d sub-segments, gse %d", text, len(got), len(want))
 		}
-		at := 0
+		long := false
+		for _, w := range want {
+			long = long || utf8.RuneCountInString(w.Token().Text()) >= 2
+		}
+		if d.hasSubWords(int32(i)) != long {
+			t.Fatalf("%s: hasSubWords %v, gse sub-segments %d", text, !long, len(want))
+		}
 		for j, w := range want {
-			tok, n := d.child(lo + uint32(j))
-			if w.Start() != at || w.End() != at+n || id(w.Token()) != tok {
-				t.Fatalf("%s: sub-segment %d = [%d,%d) token %d, gse [%d,%d) token %d", seg.Dict.Tokens[i].Text(), j, at, at+n, tok, w.Start(), w.End(), id(w.Token()))
+			g := got[j]
+			if w.Start() != g.start || w.End() != g.end || id(w.Token()) != g.tok {
+				t.Fatalf("%s: sub-segment %d = [%d,%d) token %d, gse [%d,%d) token %d", text, j, g.start, g.end, g.tok, w.Start(), w.End(), id(w.Token()))
 			}
-			at += n
 			total++
 		}
 	}
-	t.Logf("%d tokens, %d sub-segments equal", len(seg.Dict.Tokens), total)
+	withSubWords := 0
+	for i := range seg.Dict.Tokens {
+		if d.hasSubWords(int32(i)) {
+			withSubWords++
+		}
+	}
+	t.Logf("%d tokens, %d sub-segments equal; %d tokens with sub-words", len(seg.Dict.Tokens), total, withSubWords)
 }
 
 // segmentationTexts returns the texts TestCompiledSegmentation compares:
@@ -280,10 +293,37 @@ func TestCompiledSegmentation(t *testing.T) {
 					t.Fatalf("%q: segment %d = [%d,%d) %q token %d, gse [%d,%d) %q token %d",
 						s, i, g.start, g.end, s[g.start:g.end], g.tok, w.Start(), w.End(), w.Token().Text(), id(w.Token()))
 				}
+				segments += compareSubSegments(t, d, id, s[g.start:g.end], g.tok, w.Token())
 			}
-			segments += len(want)
 			byteCount += len(s)
 		}
 	}
-	t.Logf("%d texts, %d bytes, %d segments equal (laws sample: %v)", 2*len(texts), byteCount, segments, laws)
+	t.Logf("%d texts, %d bytes, %d segments and sub-segments equal (laws sample: %v)", 2*len(texts), byteCount, segments, laws)
+}
+
+// compareSubSegments compares the sub-segments of word (tok in compiled,
+// want in gse), recursively, and returns how many segments it compared.
+func compareSubSegments(t *testing.T, d *dictionary, id func(*gse.Token) int32, word string, tok int32, want *gse.Token) int {
+	t.Helper()
+	if tok < 0 {
+		if len(want.Segments()) != 0 {
+			t.Fatalf("%q: unknown character with gse sub-segments", word)
+		}
+		return 1
+	}
+	var sc subScratch
+	got := d.SubSegments([]byte(word), &sc)
+	ws := want.Segments()
+	if len(got) != len(ws) {
+		t.Fatalf("%q: %d sub-segments, gse %d", word, len(got), len(ws))
+	}
+	n := 1
+	for i, w := range ws {
+		g := got[i]
+		if g.start != w.Start() || g.end != w.End() || g.tok != id(w.Token()) {
+			t.Fatalf("%q: sub-segment %d = [%d,%d) token %d, gse [%d,%d) token %d", word, i, g.start, g.end, g.tok, w.Start(), w.End(), id(w.Token()))
+		}
+		n += compareSubSegments(t, d, id, word[g.start:g.end], g.tok, w.Token())
+	}
+	return n
 }

@@ -50,7 +50,7 @@ func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
 			Type:     tokenType(term),
 		})
 		if t.subWords {
-			slab = appendSubWords(slab, &f, t.seg, s.tok, s.start, pos)
+			slab = appendSubWords(slab, &f, t.seg, s.tok, s.start, s.end, pos)
 		}
 	}
 	if len(slab) == 0 {
@@ -75,33 +75,27 @@ func isSubWord(b []byte) bool {
 	return hasKeyRune(b)
 }
 
-// appendSubWords appends the sub-words of tok (a dictionary token; none
-// for -1), recursively, at position pos. base is the byte offset of tok in
-// the folded text; its sub-segments tile it from there.
-func appendSubWords(dst []analysis.Token, f *folded, d *dictionary, tok int32, base, pos int) []analysis.Token {
-	if tok < 0 {
-		return dst
+// appendSubWords appends the sub-words of the dictionary word tok
+// (none for -1) at bytes [start, end) of the folded text, recursively, at
+// position pos.
+func appendSubWords(dst []analysis.Token, f *folded, d *dictionary, tok int32, start, end, pos int) []analysis.Token {
+	if !d.hasSubWords(tok) {
+		return dst // most words: none, or only single characters
 	}
-	lo, hi := d.childRange(tok)
-	end := base
-	for i := lo; i < hi; i++ {
-		sub, n := d.child(i)
-		start := end
-		end = start + n
-		if end > len(f.text) {
-			break
-		}
-		term := f.text[start:end:end]
+	var sc subScratch
+	for _, s := range d.SubSegments(f.text[start:end], &sc) {
+		s0, s1 := start+s.start, start+s.end
+		term := f.text[s0:s1:s1]
 		if isSubWord(term) {
 			dst = append(dst, analysis.Token{
 				Term:     term,
-				Start:    f.origOffset(start),
-				End:      f.origOffset(end),
+				Start:    f.origOffset(s0),
+				End:      f.origOffset(s1),
 				Position: pos,
 				Type:     tokenType(term),
 			})
 		}
-		dst = appendSubWords(dst, f, d, sub, start, pos)
+		dst = appendSubWords(dst, f, d, s.tok, s0, s1, pos)
 	}
 	return dst
 }
