@@ -102,3 +102,24 @@ func BenchmarkFold(b *testing.B) {
 	var f folded
 	loop(b, len(text), func() { foldText(&f, text) })
 }
+
+// BenchmarkDictionaryOpen opens the embedded compiled dictionary, as every
+// process does once (checking its inputs' hash).
+func BenchmarkDictionaryOpen(b *testing.B) {
+	loop(b, 0, func() {
+		if _, err := openDictionary(compiledDict); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkTextDictionaryLoad loads gse's text dictionary and the user
+// entries, as every process did before the compiled dictionary (and as
+// the fallback for a stale one still does). Run with -benchtime 3x.
+func BenchmarkTextDictionaryLoad(b *testing.B) {
+	loop(b, 0, func() {
+		if _, err := loadGse(); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -1,7 +1,5 @@
 package zh
 
-//go:generate go run gen_t2s.go
-
 import (
 	"strings"
 	"sync"

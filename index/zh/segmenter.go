@@ -23,15 +23,38 @@ var userDict string
 // that the term wins over its parts (上海合作组织 over 上海/合作/组织).
 const defaultUserFreq = 20000
 
-// segmenter returns the process-wide gse segmenter: gse's embedded
-// simplified dictionary plus the SCO user dictionary, without the HMM
-// model (only the dictionary-based Segment is used).
+// segmenter returns the process-wide word segmenter: gse's embedded
+// simplified dictionary plus the SCO user dictionary, as compiled into
+// dict/compiled.bin (see dictionary), which opens in microseconds.
 //
-// It is a sync.OnceValues cache because the dictionary is large (about
-// 150 MB, 0.7-1 s to load) and every analyzer, index and shard of a
-// process shares it. The segmenter is only read after loading, which gse
-// supports from several goroutines.
-var segmenter = sync.OnceValues(func() (*gse.Segmenter, error) {
+// If the compiled dictionary does not match the inputs of this build (the
+// user dictionary or the synonyms were edited without running go
+// generate, which TestCompiledDictionaryUpToDate reports), it is compiled
+// again from gse's text dictionary, which costs what every start used to
+// (about 2 s of CPU and 130 MB of memory), and segments the same.
+//
+// It is a sync.OnceValues cache: every analyzer, index and shard of a
+// process shares it; the dictionary is only read after loading.
+var segmenter = sync.OnceValues(func() (*dictionary, error) {
+	d, err := openDictionary(compiledDict)
+	if err == nil {
+		return d, nil
+	}
+	seg, err := loadGse()
+	if err != nil {
+		return nil, err
+	}
+	data, err := compileDictionary(seg)
+	if err != nil {
+		return nil, fmt.Errorf("zh: %w", err)
+	}
+	return openDictionary(data)
+})
+
+// loadGse loads gse's embedded text dictionary and the user entries into
+// a gse segmenter without the HMM model (only the dictionary-based
+// Segment is used): the source of the compiled dictionary.
+func loadGse() (*gse.Segmenter, error) {
 	entries, err := userEntries()
 	if err != nil {
 		return nil, err
@@ -68,7 +91,7 @@ var segmenter = sync.OnceValues(func() (*gse.Segmenter, error) {
 		return nil, fmt.Errorf("zh: load gse dictionary zh_s: %w", err)
 	}
 	return seg, nil
-})
+}
 
 // totalAdjustToken is a dictionary entry no text contains (private-use
 // characters), carrying frequency that gse's total must include.

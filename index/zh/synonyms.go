@@ -90,8 +90,8 @@ func Variants(q string) []string {
 	if seg, err := segmenter(); err == nil {
 		at := make(map[int]bool)
 		for _, s := range seg.Segment([]byte(f)) {
-			at[s.Start()] = true
-			at[s.End()] = true
+			at[s.start] = true
+			at[s.end] = true
 		}
 		boundary = func(i int) bool { return at[i] }
 	} else {

@@ -95,7 +95,7 @@ func TestDictionaryWords(t *testing.T) {
 	words := func(s string) []string {
 		var out []string
 		for _, x := range seg.Segment([]byte(s)) {
-			out = append(out, x.Token().Text())
+			out = append(out, s[x.start:x.end])
 		}
 		return out
 	}

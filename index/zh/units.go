@@ -63,9 +63,9 @@ func Units(q string) []Unit {
 	var starts, ends []int
 	if err == nil {
 		for _, s := range seg.Segment([]byte(f)) {
-			words = append(words, f[s.Start():s.End()])
-			starts = append(starts, s.Start())
-			ends = append(ends, s.End())
+			words = append(words, f[s.start:s.end])
+			starts = append(starts, s.start)
+			ends = append(ends, s.end)
 		}
 	} else { // no dictionary: one word per run of key runes
 		for i, r := range f {

@@ -4,17 +4,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/go-ego/gse"
 )
 
-// wordTokenizer segments the folded text with gse's dictionary-based
-// Segment (gse's Analyze reports wrong offsets) and maps the offsets back
+// wordTokenizer segments the folded text with the dictionary (as gse's
+// dictionary-based Segment does; gse's Analyze reports wrong offsets) and maps the offsets back
 // to the original text. Tokens without any letter or digit (punctuation,
 // spaces) are dropped; each kept word takes the next position, from 1.
 // With subWords, the sub-words of two or more characters of each word
 // (gse's search-mode segments, recursively) follow it at its position.
 type wordTokenizer struct {
-	seg      *gse.Segmenter
+	seg      *dictionary
 	subWords bool
 }
 
@@ -38,20 +37,20 @@ func (t *wordTokenizer) Tokenize(text []byte) analysis.TokenStream {
 		s := &segs[i]
 		// Full slice expressions: a filter appending to one term must not
 		// overwrite the next.
-		term := f.text[s.Start():s.End():s.End()]
+		term := f.text[s.start:s.end:s.end]
 		if !hasKeyRune(term) {
 			continue
 		}
 		pos++
 		slab = append(slab, analysis.Token{
 			Term:     term,
-			Start:    f.origOffset(s.Start()),
-			End:      f.origOffset(s.End()),
+			Start:    f.origOffset(s.start),
+			End:      f.origOffset(s.end),
 			Position: pos,
 			Type:     tokenType(term),
 		})
 		if t.subWords {
-			slab = appendSubWords(slab, &f, s.Token(), s.Start(), pos)
+			slab = appendSubWords(slab, &f, t.seg, s.tok, s.start, s.end, pos)
 		}
 	}
 	if len(slab) == 0 {
@@ -76,27 +75,27 @@ func isSubWord(b []byte) bool {
 	return hasKeyRune(b)
 }
 
-// appendSubWords appends the sub-words of tok, recursively, at position
-// pos. base is the byte offset of tok in the folded text; sub-segment
-// offsets are relative to it.
-
-func appendSubWords(dst []analysis.Token, f *folded, tok *gse.Token, base, pos int) []analysis.Token {
-	for _, s := range tok.Segments() {
-		start, end := base+s.Start(), base+s.End()
-		if end > len(f.text) || start >= end {
-			continue
-		}
-		term := f.text[start:end:end]
+// appendSubWords appends the sub-words of the dictionary word tok
+// (none for -1) at bytes [start, end) of the folded text, recursively, at
+// position pos.
+func appendSubWords(dst []analysis.Token, f *folded, d *dictionary, tok int32, start, end, pos int) []analysis.Token {
+	if !d.hasSubWords(tok) {
+		return dst // most words: none, or only single characters
+	}
+	var sc subScratch
+	for _, s := range d.SubSegments(f.text[start:end], &sc) {
+		s0, s1 := start+s.start, start+s.end
+		term := f.text[s0:s1:s1]
 		if isSubWord(term) {
 			dst = append(dst, analysis.Token{
 				Term:     term,
-				Start:    f.origOffset(start),
-				End:      f.origOffset(end),
+				Start:    f.origOffset(s0),
+				End:      f.origOffset(s1),
 				Position: pos,
 				Type:     tokenType(term),
 			})
 		}
-		dst = appendSubWords(dst, f, s.Token(), start, pos)
+		dst = appendSubWords(dst, f, d, s.tok, s0, s1, pos)
 	}
 	return dst
 }
