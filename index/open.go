@@ -32,7 +32,7 @@ var (
 
 // FormatVersion changes whenever the mapping or the layout of an index
 // changes in a way that needs a rebuild.
-const FormatVersion = 3 // 3: the char field
+const FormatVersion = 4 // 3: the char field; 4: the dockey field
 
 const (
 	currentFile = "CURRENT"        // names the current generation directory

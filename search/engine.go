@@ -93,6 +93,9 @@ type Engine struct {
 type generation struct {
 	idx  *index.Index
 	docs map[string]index.DocMeta
+	// byKey maps index.DocKey of each document id to the id: the doc facet
+	// counts keys.
+	byKey map[string]string
 	// refs counts the requests using the generation, plus one while it is
 	// current; at zero it is closed, and never used again.
 	refs atomic.Int64
@@ -142,9 +145,10 @@ func (e *Engine) open() (*generation, error) {
 	if err != nil {
 		return nil, indexError(e.dir, err)
 	}
-	g := &generation{idx: x, docs: make(map[string]index.DocMeta)}
+	g := &generation{idx: x, docs: make(map[string]index.DocMeta), byKey: make(map[string]string)}
 	for _, d := range x.Meta().Documents {
 		g.docs[d.ID] = d
+		g.byKey[index.DocKey(d.ID)] = d.ID
 	}
 	g.refs.Store(1)
 	return g, nil

@@ -233,7 +233,7 @@ func (s *run) countWith(est float64) bool { return !s.haveFacets && est <= float
 // addFacets asks br for the facets: by document, and by section within
 // one document.
 func (s *run) addFacets(br *bleve.SearchRequest) {
-	br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(s.g.docs)+1))
+	br.AddFacet(index.FieldDocKey, bleve.NewFacetRequest(index.FieldDocKey, len(s.g.docs)+1))
 	if s.withSections {
 		br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
 	}
@@ -248,17 +248,23 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 	if err != nil {
 		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
-	return facetsOf(sr), nil
+	return s.facetsOf(sr), nil
 }
 
-// facetsOf reads the facets of a bleve result.
-func facetsOf(sr *bleve.SearchResult) facetCounts {
+// facetsOf reads the facets of a bleve result, document keys turned
+// into document ids.
+func (s *run) facetsOf(sr *bleve.SearchResult) facetCounts {
 	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
-	for name, m := range map[string]map[string]int{index.FieldDoc: c.doc, index.FieldSection: c.section} {
-		if f := sr.Facets[name]; f != nil && f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				m[t.Term] = t.Count
+	if f := sr.Facets[index.FieldDocKey]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			if id, ok := s.g.byKey[t.Term]; ok {
+				c.doc[id] = t.Count
 			}
+		}
+	}
+	if f := sr.Facets[index.FieldSection]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			c.section[t.Term] = t.Count
 		}
 	}
 	return c
@@ -293,7 +299,7 @@ func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
 	if facets {
-		c := facetsOf(sr)
+		c := s.facetsOf(sr)
 		s.counted, s.countedOf = &c, sr
 	}
 	for _, dm := range sr.Hits {
