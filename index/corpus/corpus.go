@@ -15,6 +15,7 @@ var (
 	ErrSymlinkDir   = errors.New("symbolic link to a directory, not followed")
 	ErrDuplicateID  = errors.New("duplicate document id")
 	ErrOrphanMeta   = errors.New("sidecar .meta file without its document")
+	ErrUnsupported  = errors.New("unsupported type")
 )
 
 // Document is one source file of the corpus with its reconstructed paragraphs.
