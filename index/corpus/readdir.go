@@ -39,13 +39,13 @@ type Options struct {
 }
 
 // IsCorpusFile reports whether a file name is one ReadDir ingests: a
-// non-hidden *.txt, *.md or *.markdown file.
+// non-hidden *.txt, *.md, *.markdown or *.docx file.
 func IsCorpusFile(name string) bool {
 	if strings.HasPrefix(name, ".") {
 		return false
 	}
 	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".md", ".markdown":
+	case ".txt", ".md", ".markdown", ".docx":
 		return true
 	}
 	return false
