@@ -169,6 +169,18 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 }
 
 // builder is one Build in progress: what its stages share.
+// ReadCorpus reads the corpus as Build would, writing nothing: the
+// documents Build would index and every file it would skip, with the
+// reason (the problems of corpus.ReadDir and documents with an oversized
+// paragraph). corpusDir names the corpus, or opts.CorpusFS is read. The
+// error is non-nil when the corpus cannot be read or has no document.
+func ReadCorpus(corpusDir string, opts BuildOptions) ([]corpus.Document, []corpus.Problem, error) {
+	opts.Progress = nil
+	b := &builder{opts: opts}
+	docs, err := b.read(corpusDir)
+	return docs, b.report.Problems, err
+}
+
 type builder struct {
 	ctx      context.Context
 	opts     BuildOptions

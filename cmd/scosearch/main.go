@@ -32,6 +32,7 @@ const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
+	exitSkipped = 3 // reindex (and --check): the good documents indexed, some files skipped
 )
 
 // command is one subcommand.

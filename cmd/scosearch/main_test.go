@@ -130,12 +130,36 @@ func TestReindexCheck(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(corpusDir, "bad.txt"), []byte("\x00\x01\x02binary"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(corpusDir, "notes.xlsx"), []byte("PK\x03\x04"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, out, _ = runCmd("reindex", "--check", "--corpus", corpusDir, "--index", indexDir)
-	if code != exitFailure || !strings.Contains(out, "skip  bad.txt\tbinary file") {
-		t.Errorf("--check of a corpus with a binary file: exit %d\n%s", code, out)
+	if code != exitSkipped || !strings.Contains(out, "skip  bad.txt\tbinary file") ||
+		!strings.Contains(out, "skip  notes.xlsx\tunsupported type .xlsx") || !strings.Contains(out, "2 files skipped") {
+		t.Errorf("--check of a corpus with a binary file and a spreadsheet: exit %d\n%s", code, out)
 	}
 	if _, err := os.Stat(indexDir); !os.IsNotExist(err) {
 		t.Errorf("--check wrote to the index directory (stat: %v)", err)
+	}
+
+	// reindex indexes the good document, lists the same skipped files and
+	// exits as --check did.
+	rcode, rout, rerr := runCmd("reindex", "--quiet", "--corpus", corpusDir, "--index", indexDir)
+	if rcode != code || !strings.Contains(rout, "Indexed 1 documents") || !strings.Contains(rout, "Skipped 2 files:") ||
+		!strings.Contains(rout, "  notes.xlsx: unsupported type .xlsx") || !strings.Contains(rout, "  bad.txt: binary file") {
+		t.Errorf("reindex of the same corpus: exit %d (--check: %d)\n%s%s", rcode, code, rout, rerr)
+	}
+
+	// A corpus with nothing to index fails both ways.
+	none := t.TempDir()
+	if err := os.WriteFile(filepath.Join(none, "notes.xlsx"), []byte("PK\x03\x04"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd("reindex", "--check", "--corpus", none, "--index", indexDir)
+	rcode, _, rerr = runCmd("reindex", "--quiet", "--corpus", none, "--index", indexDir)
+	if code != exitFailure || rcode != exitFailure || !strings.Contains(out, "skip  notes.xlsx\tunsupported type .xlsx") ||
+		!strings.Contains(errOut, "no document to index") || !strings.Contains(rerr, "no document to index") {
+		t.Errorf("corpus without documents: --check exit %d, reindex exit %d\n%s%s%s", code, rcode, out, errOut, rerr)
 	}
 }
 

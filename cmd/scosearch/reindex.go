@@ -19,7 +19,7 @@ import (
 
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reindex", "", stderr)
-	corpusDir := fs.String("corpus", "", "corpus directory of .txt and .md documents (default: the bundled corpus)")
+	corpusDir := fs.String("corpus", "", "corpus directory of .txt, .md, .docx and .html documents (default: the bundled corpus)")
 	indexDir := fs.String("index", defaultIndexDir(), "index directory")
 	full := fs.Bool("full", false, "re-analyse every document, even unchanged ones")
 	check := fs.Bool("check", false, "validate the corpus and print what would be indexed; write nothing")
@@ -64,7 +64,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitFailure
 	}
 	printReport(stdout, rep)
-	return exitOK
+	return skippedStatus(rep.Problems)
 }
 
 // source is the corpus to read: a directory, or the bundled corpus, read
@@ -90,19 +90,11 @@ func corpusSource(dir string) (source, error) {
 	return source{dir: dir}, nil
 }
 
+// checkCorpus lists what reindex would index and skip, writing nothing,
+// and exits as reindex would for the same corpus: 1 when there is no
+// document to index, 3 when files would be skipped, 0 otherwise.
 func checkCorpus(src source, stdout, stderr io.Writer) int {
-	var docs []corpus.Document
-	var problems []corpus.Problem
-	var err error
-	if src.fsys != nil {
-		docs, problems, err = corpus.ReadFS(src.fsys, corpus.Options{})
-	} else {
-		docs, problems, err = corpus.ReadDir(src.dir, corpus.Options{})
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "scosearch reindex --check: %v\n", err)
-		return exitFailure
-	}
+	docs, problems, err := index.ReadCorpus(src.dir, index.BuildOptions{CorpusFS: src.fsys})
 	paragraphs := 0
 	for _, d := range docs {
 		paragraphs += len(d.Paragraphs)
@@ -111,9 +103,20 @@ func checkCorpus(src source, stdout, stderr io.Writer) int {
 	for _, p := range problems {
 		fmt.Fprintf(stdout, "skip  %s\t%v\n", p.Path, p.Err)
 	}
-	fmt.Fprintf(stdout, "\n%d documents, %d paragraphs would be indexed; %d files skipped. Nothing was written.\n", len(docs), paragraphs, len(problems))
-	if len(problems) > 0 {
+	if err != nil {
+		fmt.Fprintf(stderr, "scosearch reindex --check: %v\n", err)
 		return exitFailure
+	}
+	fmt.Fprintf(stdout, "\n%d documents, %d paragraphs would be indexed; %d files skipped. Nothing was written.\n", len(docs), paragraphs, len(problems))
+	return skippedStatus(problems)
+}
+
+// skippedStatus is the exit status of a reindex that indexed the good
+// documents: exitSkipped when files were skipped, so that a script or a
+// cron job notices them.
+func skippedStatus(problems []corpus.Problem) int {
+	if len(problems) > 0 {
+		return exitSkipped
 	}
 	return exitOK
 }

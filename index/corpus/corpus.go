@@ -15,6 +15,8 @@ var (
 	ErrSymlinkDir   = errors.New("symbolic link to a directory, not followed")
 	ErrDuplicateID  = errors.New("duplicate document id")
 	ErrOrphanMeta   = errors.New("sidecar .meta file without its document")
+	ErrUnsupported  = errors.New("unsupported type")
+	ErrFormat       = errors.New("malformed document") // a .docx, .html or .pdf that cannot be read as one
 )
 
 // Document is one source file of the corpus with its reconstructed paragraphs.
@@ -25,7 +27,7 @@ type Document struct {
 	Place  string // e.g. "比什凯克", or ""
 	Lang   string // "zh", "ru", "en", ...
 	Source string // path relative to the corpus root, with forward slashes
-	Format string // "txt" or "md"
+	Format string // "txt", "md", "docx" or "html"
 	Hash   string // hex sha256 of the raw file bytes plus any sidecar, for incremental reindexing
 
 	Encoding string   // encoding the file was decoded from: one of the Encoding* constants

@@ -1,13 +1,16 @@
 // Package corpus reads a directory of source documents (plain text as
-// extracted from PDFs, or Markdown) and reconstructs their paragraphs and
+// extracted from PDFs, Markdown, Word files, web pages) and reconstructs
+// their paragraphs and
 // metadata. It knows nothing of bleve: its output is plain Go values that the
 // index package turns into searchable paragraphs.
 //
 // # Files
 //
 // ReadDir walks the corpus directory in sorted order and ingests every
-// *.txt, *.md and *.markdown file; hidden files and directories (".name")
-// are skipped, symbolic links to directories are not followed. A document's
+// *.txt, *.md, *.markdown, *.docx, *.html and *.htm file; hidden files and directories
+// (".name") are skipped, symbolic links to directories are not followed,
+// and any other file is an ErrUnsupported problem ("unsupported type
+// .xlsx"), so nothing is left out without a word. A document's
 // id is its path relative to the root, with forward slashes, without the
 // extension and without a Chinese language suffix: "2019-bishkek-declaration.zh.txt"
 // has the id "2019-bishkek-declaration" and the language "zh";
@@ -97,4 +100,37 @@
 // list and quote markers, link targets, emphasis and code marks are removed.
 // A file with no paragraph (an _index.md with only front matter) is an
 // ErrNoParagraphs problem.
+//
+// # Word
+//
+// A .docx file is read with archive/zip and encoding/xml (WordprocessingML).
+// Each body paragraph is a paragraph, runs joined, tabs and line breaks made
+// spaces; each table row is a paragraph ("国家 | 签署人"). A paragraph whose
+// style is named "heading 1" to "heading 6" (whatever its id: Chinese Word
+// uses "1", "2"), Heading1..Heading6, or that has an outline level, sets
+// Paragraph.Section as the Markdown "##" headings do; the first "Title"
+// paragraph is the title. Deleted text of tracked changes, field codes,
+// text boxes and drawings' fallback copies are not text. Metadata: the title
+// is dc:title of docProps/core.xml, else the Title paragraph; the date is the
+// first Chinese date in the text, else dcterms:created; a .meta sidecar wins
+// over both (there is no front matter). A file that is not a zip archive, has
+// no word/document.xml or holds malformed XML is an ErrFormat problem.
+//
+// # Web pages
+//
+// A .html or .htm file is a saved news or ministry page: only the article's
+// main text is kept, found by readability (codeberg.org/readeck/go-readability,
+// Mozilla's algorithm), so navigation, side bars, share widgets, comments and
+// footers are not paragraphs. Each block element of the article is a
+// paragraph, each table row one ("a | b"); <h2>..<h6> set Paragraph.Section.
+// The encoding is the one the page declares (<meta charset>, http-equiv;
+// GBK and GB2312 pages are common), else the one Decode detects. The title
+// is the page's first <h1>, else its <title> without the site's name
+// ("…_新华网", "… - 中华人民共和国外交部": the longest part between
+// separators). The date is that of a <meta> (article:published_time,
+// pubdate, publishdate, date, …) or a <time datetime>, else readability's,
+// else the first "2019-06-14 20:15" stamp or Chinese date of the page's
+// text. The place comes from a news dateline at the start of the article
+// (新华社比什凯克6月14日电), else from the first paragraph as for text.
+// A .meta sidecar wins over all of these.
 package corpus

@@ -285,6 +285,10 @@ func splitSource(source string) (id, lang, format string) {
 	switch strings.ToLower(ext) {
 	case ".md", ".markdown":
 		format = "md"
+	case ".docx":
+		format = "docx"
+	case ".html", ".htm":
+		format = "html"
 	}
 	id = strings.TrimSuffix(source, ext)
 	if l := path.Ext(id); len(l) > 1 && langSuffixes[strings.ToLower(l[1:])] {

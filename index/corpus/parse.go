@@ -14,9 +14,10 @@ const MetaSuffix = ".meta"
 
 // Parse decodes one corpus file and reconstructs its document. source is the
 // path relative to the corpus root with forward slashes; it decides the id,
-// the format (".md" and ".markdown" are Markdown, anything else plain text)
-// and a language suffix. sidecar is the content of the file's .meta file, or
-// nil. Errors wrap ErrEmpty, ErrBinary, ErrEncoding, ErrMetadata or
+// the format (".md" and ".markdown" are Markdown, ".docx" Word, ".html" and
+// ".htm" a web page, anything else plain text) and a language suffix. sidecar is the content of the file's .meta file, or
+// nil. Errors wrap ErrEmpty, ErrBinary, ErrEncoding, ErrMetadata,
+// ErrFormat (a Word file or web page that cannot be read) or
 // ErrNoParagraphs.
 func Parse(source string, data, sidecar []byte) (Document, error) {
 	return parse(source, data, sidecar, nil)
@@ -40,37 +41,57 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 		Hash:   hex.EncodeToString(sum.Sum(nil)),
 	}
 
-	text, enc, err := Decode(data)
-	if err != nil {
-		return Document{}, err
-	}
-	doc.Encoding = enc
-
-	fmLines, body := splitFrontMatter(text)
-	explicit, err := parseMeta(fmLines, "front matter")
-	if err != nil {
-		return Document{}, err
-	}
-	if len(sidecar) > 0 {
-		side, _, err := Decode(sidecar)
-		if err != nil {
-			return Document{}, fmt.Errorf("%w: sidecar %s%s: %v", ErrMetadata, path.Base(source), MetaSuffix, err)
+	var (
+		explicit meta
+		title    string
+		body     string // plain text searched for a date
+		ex       extracted
+	)
+	switch format {
+	case "docx", "html":
+		if len(data) == 0 {
+			return Document{}, ErrEmpty
 		}
-		sm, err := parseMeta(strings.Split(side, "\n"), "sidecar "+path.Base(source)+MetaSuffix)
+		var err error
+		if format == "docx" {
+			ex, err = readDocx(data)
+		} else {
+			ex, err = readHTML(data)
+		}
 		if err != nil {
 			return Document{}, err
 		}
-		explicit = explicit.merge(sm)
-	}
-	if tr != nil {
-		tr.removed = append(tr.removed, strings.Join(fmLines, "\n"))
-	}
+		doc.Encoding = ex.Encoding
+		doc.Paragraphs, title = ex.Paragraphs, ex.Title
+		if explicit, err = parseSidecar(source, sidecar); err != nil {
+			return Document{}, err
+		}
+	default:
+		text, enc, err := Decode(data)
+		if err != nil {
+			return Document{}, err
+		}
+		doc.Encoding = enc
 
-	var title string
-	if format == "md" {
-		doc.Paragraphs, title, doc.Info = reconstructMarkdown(body, tr)
-	} else {
-		doc.Paragraphs, title = reconstructText(body, explicit.Title, tr)
+		var fmLines []string
+		fmLines, body = splitFrontMatter(text)
+		explicit, err = parseMeta(fmLines, "front matter")
+		if err != nil {
+			return Document{}, err
+		}
+		side, err := parseSidecar(source, sidecar)
+		if err != nil {
+			return Document{}, err
+		}
+		explicit = explicit.merge(side)
+		if tr != nil {
+			tr.removed = append(tr.removed, strings.Join(fmLines, "\n"))
+		}
+		if format == "md" {
+			doc.Paragraphs, title, doc.Info = reconstructMarkdown(body, tr)
+		} else {
+			doc.Paragraphs, title = reconstructText(body, explicit.Title, tr)
+		}
 	}
 	if len(doc.Paragraphs) == 0 {
 		return Document{}, ErrNoParagraphs
@@ -78,12 +99,17 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 
 	doc.Title = firstNonEmpty(explicit.Title, title, path.Base(id))
 	doc.ID = firstNonEmpty(explicit.ID, doc.ID)
-	doc.Date = explicit.Date
+	// A web page's own date (meta, time, dateline) is its publication
+	// date; a Word file's creation date comes after a date in its text.
+	doc.Date = firstNonEmpty(explicit.Date, ex.Date)
 	if doc.Date == "" {
 		doc.Date = firstChineseDate(strings.Join(doc.Info, "\n"))
 	}
-	if doc.Date == "" && format == "md" {
+	if doc.Date == "" && format != "txt" {
 		doc.Date = firstDateInParagraphs(doc.Paragraphs)
+	}
+	if doc.Date == "" {
+		doc.Date = ex.Created
 	}
 	if doc.Date == "" && format == "txt" {
 		// The whole text, with the lines that are not paragraphs.
@@ -92,7 +118,7 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 	if doc.Date == "" {
 		doc.Date = dateFromFileName(source)
 	}
-	doc.Place = firstNonEmpty(explicit.Place, inferPlace(doc.Paragraphs[0].Text))
+	doc.Place = firstNonEmpty(explicit.Place, ex.Place, inferPlace(doc.Paragraphs[0].Text))
 	if explicit.Lang != "" {
 		doc.Lang = explicit.Lang
 	}
@@ -104,6 +130,18 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 		doc.Lang = inferLang(texts...)
 	}
 	return doc, nil
+}
+
+// parseSidecar reads the content of a .meta sidecar (nil: none).
+func parseSidecar(source string, sidecar []byte) (meta, error) {
+	if len(sidecar) == 0 {
+		return meta{}, nil
+	}
+	side, _, err := Decode(sidecar)
+	if err != nil {
+		return meta{}, fmt.Errorf("%w: sidecar %s%s: %v", ErrMetadata, path.Base(source), MetaSuffix, err)
+	}
+	return parseMeta(strings.Split(side, "\n"), "sidecar "+path.Base(source)+MetaSuffix)
 }
 
 // maxDateSearch bounds the text searched for a date.

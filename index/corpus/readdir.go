@@ -39,13 +39,13 @@ type Options struct {
 }
 
 // IsCorpusFile reports whether a file name is one ReadDir ingests: a
-// non-hidden *.txt, *.md or *.markdown file.
+// non-hidden *.txt, *.md, *.markdown, *.docx, *.html or *.htm file.
 func IsCorpusFile(name string) bool {
 	if strings.HasPrefix(name, ".") {
 		return false
 	}
 	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".md", ".markdown":
+	case ".txt", ".md", ".markdown", ".docx", ".html", ".htm":
 		return true
 	}
 	return false
@@ -62,17 +62,18 @@ type file struct {
 // order, skipping hidden files and directories (names starting with "."),
 // and ingests every *.txt, *.md and *.markdown file with its optional .meta
 // sidecar. Symbolic links to files are followed; symbolic links to
-// directories are not (so links cannot loop) and are reported. Other files
-// are ignored.
+// directories are not (so links cannot loop) and are reported. Every other
+// file (not hidden, not a .meta sidecar) is reported as an ErrUnsupported
+// problem naming its type: nothing in the corpus is skipped silently.
 //
 // Every file that cannot be ingested becomes a Problem with its path
 // relative to dir and a reason wrapping one of the Err* values or the
 // error of the file system: empty, binary, unknown encoding, too large,
 // unreadable, not a regular file, invalid metadata, no paragraphs, an id
 // already used by an earlier file, a broken link, a .meta file without its
-// document. Good documents are returned in walk order, problems sorted by
-// path. The error is non-nil
-// only when dir itself cannot be read.
+// document, a file of an unsupported type. Good documents are returned in
+// walk order, problems sorted by path. The error is non-nil only when dir
+// itself cannot be read.
 func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -182,9 +183,7 @@ func (w *walker) walk(dir string, depth int) error {
 		}
 		info, err := e.Info()
 		if err != nil {
-			if IsCorpusFile(name) {
-				w.problem(childRel, unreadable(err))
-			}
+			w.problem(childRel, unreadable(err))
 			continue
 		}
 		w.addFile(childRel, name, info, names)
@@ -201,6 +200,7 @@ func (w *walker) addFile(rel, name string, info fs.FileInfo, names map[string]bo
 		return
 	}
 	if !IsCorpusFile(name) {
+		w.problem(rel, unsupported(name))
 		return
 	}
 	if !info.Mode().IsRegular() {
@@ -212,6 +212,16 @@ func (w *walker) addFile(rel, name string, info fs.FileInfo, names map[string]bo
 		f.sidecar = rel + MetaSuffix
 	}
 	w.files = append(w.files, f)
+}
+
+// unsupported is the problem of a file of a type ReadDir does not read:
+// "unsupported type .xlsx".
+func unsupported(name string) error {
+	ext := path.Ext(name)
+	if len(ext) <= 1 || ext == name {
+		return fmt.Errorf("%w (no file extension)", ErrUnsupported)
+	}
+	return fmt.Errorf("%w %s", ErrUnsupported, strings.ToLower(ext))
 }
 
 // readDocument reads and parses one corpus file and its sidecar.

@@ -34,6 +34,7 @@ func problemKind(err error) string {
 		{ErrEmpty, "empty"}, {ErrBinary, "binary"}, {ErrEncoding, "encoding"}, {ErrTooLarge, "too large"},
 		{ErrNoParagraphs, "no paragraphs"}, {ErrMetadata, "metadata"}, {ErrNotRegular, "not regular"},
 		{ErrSymlinkDir, "symlink dir"}, {ErrDuplicateID, "duplicate id"}, {ErrOrphanMeta, "orphan meta"},
+		{ErrUnsupported, "unsupported"},
 		{fs.ErrPermission, "permission"}, {fs.ErrNotExist, "not exist"},
 	} {
 		if errors.Is(err, k.err) {
@@ -54,7 +55,7 @@ func TestReadDir(t *testing.T) {
 		"2019-bishkek-declaration.zh.txt.meta": "place: 比什凯克\ntitle: 比什凯克宣言\n",
 		"b/second.md":                          "# 第二\n\n正文。\n",
 		"b/a/first.txt":                        "甲。\n",
-		"b/notes.pdf":                          "%PDF-1.4 not a corpus file",
+		"b/notes.xlsx":                         "PK\x03\x04 not a corpus file",
 		"b/orphan.txt.meta":                    "title: x\n",
 		".hidden/secret.txt":                   "秘密。\n",
 		".hidden.txt":                          "秘密。\n",
@@ -126,6 +127,7 @@ func TestReadDir(t *testing.T) {
 		}
 	}
 	wantProblems := []problem{
+		{"b/notes.xlsx", "unsupported"},
 		{"b/orphan.txt.meta", "orphan meta"},
 		{"bad/big.md", "too large"},
 		{"bad/binary.txt", "binary"},
@@ -154,6 +156,49 @@ func TestReadDir(t *testing.T) {
 	}
 	if d := docs[0]; d.Title != "比什凯克宣言" || d.Place != "比什凯克" || len(d.Paragraphs) != 76 {
 		t.Errorf("declaration with sidecar: title %q, place %q, %d paragraphs", d.Title, d.Place, len(d.Paragraphs))
+	}
+}
+
+// TestReadDirUnsupported checks that every file of a type ReadDir does not
+// read is reported with its type, except hidden files and sidecars.
+func TestReadDirUnsupported(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.txt":            "正文。",
+		"a.txt.meta":       "title: 甲\n",
+		"notes.xlsx":       "PK\x03\x04",
+		"scans/IMG_01.JPG": "\xff\xd8\xff",
+		"README":           "read me",
+		"Makefile.":        "all:",
+		".DS_Store":        "\x00\x00",
+		".git/config":      "[core]",
+		"sheet.xlsx.meta":  "title: 表\n",
+	})
+	docs, problems, err := ReadDir(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || docs[0].Title != "甲" {
+		t.Errorf("docs = %v, want a.txt with its sidecar's title", docs)
+	}
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		"Makefile.: unsupported type (no file extension)",
+		"README: unsupported type (no file extension)",
+		"notes.xlsx: unsupported type .xlsx",
+		"scans/IMG_01.JPG: unsupported type .jpg",
+		"sheet.xlsx.meta: " + ErrOrphanMeta.Error(),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	for _, p := range problems[:4] {
+		if !errors.Is(p.Err, ErrUnsupported) {
+			t.Errorf("%v does not wrap ErrUnsupported", p)
+		}
 	}
 }
 
