@@ -95,6 +95,9 @@ type Report struct {
 	// ("" when it did not, or when Full was asked for or there was no
 	// index): for example, the current generation is damaged.
 	FullReason string
+	// Unchanged: the corpus holds what the current generation holds; no
+	// generation was written (Dir is the current one).
+	Unchanged bool
 }
 
 // Build rebuilds the index at indexDir from the corpus at corpusDir (or
@@ -141,14 +144,34 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 			}
 		}
 	}()
+	b.previous()
+	todo, dels, err := b.plan(docs)
+	if err != nil {
+		return nil, err
+	}
+	if b.unchanged(todo, dels) {
+		// Nothing to analyse, remove or record: no generation is written.
+		swapped = true // nothing was made to remove
+		b.log.Info("index: unchanged", "dir", b.prev)
+		b.report.Dir, b.report.Unchanged = b.prev, true
+		b.report.Documents, b.report.Paragraphs = len(docs), b.meta.Paragraphs
+		b.report.Took = time.Since(b.start)
+		return &b.report, nil
+	}
 	w, err := b.open(tmp)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	todo, err := b.plan(docs, w)
-	if err != nil {
-		return nil, err
+	if b.prev == "" && !b.report.Full { // the copy failed: start afresh
+		b.report.Full = true
+		b.report.Reused, b.report.Removed, b.report.Bytes = 0, 0, 0
+		if todo, dels, err = b.plan(docs); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range dels {
+		w.deleteDoc(d)
 	}
 	if err := b.write(w, todo); err != nil {
 		return nil, err
@@ -234,16 +257,45 @@ func (b *builder) read(corpusDir string) ([]corpus.Document, error) {
 	return docs, nil
 }
 
-// open creates the new generation's shards in tmp: copies of the current
-// generation's when it can be reused, else empty ones (a damaged current
-// generation stays current until this build replaces it).
-func (b *builder) open(tmp string) (*writer, error) {
+// previous finds the current generation an incremental build can start
+// from (b.prev, "" for a full build, with the reason when one was
+// expected to be possible).
+func (b *builder) previous() {
 	var reason string
 	b.prev, b.prevMeta, reason = previousGeneration(b.indexDir, b.shards, b.opts.Full)
 	b.report.Full, b.report.FullReason = b.prev == "", reason
 	if reason != "" {
 		b.log.Info("index: building from scratch: " + reason)
 	}
+}
+
+// unchanged reports whether the build would write what the current
+// generation already holds: nothing to analyse or remove, and the same
+// metadata (documents, their order and sources).
+func (b *builder) unchanged(todo []*corpus.Document, dels []DocMeta) bool {
+	if b.prev == "" || len(todo) > 0 || len(dels) > 0 || b.meta.Paragraphs != b.prevMeta.Paragraphs ||
+		len(b.meta.Documents) != len(b.prevMeta.Documents) {
+		return false
+	}
+	for i, d := range b.meta.Documents {
+		if d != b.prevMeta.Documents[i] {
+			return false
+		}
+	}
+	// The current generation must also be sound (opened and verified as
+	// a server would): a damaged one is rebuilt, not kept.
+	x, err := openGeneration(b.prev, OpenOptions{ReadOnly: true})
+	if err != nil {
+		return false
+	}
+	return x.Close() == nil
+}
+
+// open creates the new generation's shards in tmp: copies of the current
+// generation's when it can be reused, else empty ones (a damaged current
+// generation stays current until this build replaces it; b.prev is then
+// "" and the plan must be made again, for a full build).
+func (b *builder) open(tmp string) (*writer, error) {
 	w, err := newWriter(tmp, b.prev, b.prevMeta, b.shards)
 	if err != nil && b.prev != "" {
 		b.report.FullReason = cannotReuse(err)
@@ -252,7 +304,6 @@ func (b *builder) open(tmp string) (*writer, error) {
 			return nil, fmt.Errorf("remove unusable copy: %w", rmErr)
 		}
 		b.prev, b.prevMeta = "", Meta{}
-		b.report.Full = true
 		w, err = newWriter(tmp, "", Meta{}, b.shards)
 	}
 	return w, err
@@ -262,21 +313,23 @@ func (b *builder) open(tmp string) (*writer, error) {
 // whether to reuse its copy (only when what would be indexed is exactly
 // the same: a renamed file, en.txt → en.zh.txt, a sidecar or a corpus
 // reader change can change a document's metadata with the same bytes),
-// analyse it again, or remove it. It returns the documents to analyse.
-func (b *builder) plan(docs []corpus.Document, w *writer) ([]*corpus.Document, error) {
+// analyse it again, or remove it. It returns the documents to analyse and
+// those of the previous generation to delete.
+func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, error) {
 	old := map[string]DocMeta{}
 	for _, d := range b.prevMeta.Documents {
 		old[d.ID] = d
 	}
 	b.meta = Meta{Format: FormatVersion, Analyzer: zh.Fingerprint(), Shards: b.shards}
 	var todo []*corpus.Document
+	var dels []DocMeta
 	for i := range docs {
 		d := &docs[i]
 		dm := DocMeta{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang,
 			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, b.shards)}
 		var err error
 		if dm.Form, err = indexedForm(d, dm.Shard); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		b.meta.Documents = append(b.meta.Documents, dm)
 		b.meta.Paragraphs += len(d.Paragraphs)
@@ -287,7 +340,7 @@ func (b *builder) plan(docs []corpus.Document, w *writer) ([]*corpus.Document, e
 			continue
 		}
 		if found {
-			w.deleteDoc(o) // changed: its old paragraphs go
+			dels = append(dels, o) // changed: its old paragraphs go
 			delete(old, d.ID)
 		}
 		todo = append(todo, d)
@@ -295,12 +348,14 @@ func (b *builder) plan(docs []corpus.Document, w *writer) ([]*corpus.Document, e
 			b.report.Bytes += int64(len(p.Text))
 		}
 	}
-	for _, o := range old { // no longer in the corpus
-		w.deleteDoc(o)
-		b.report.Removed++
+	for _, o := range b.prevMeta.Documents { // no longer in the corpus
+		if _, gone := old[o.ID]; gone {
+			dels = append(dels, o)
+			b.report.Removed++
+		}
 	}
 	b.log.Info("index: plan", "documents", len(docs), "analyse", len(todo), "reuse", b.report.Reused, "remove", b.report.Removed, "full", b.prev == "")
-	return todo, nil
+	return todo, dels, nil
 }
 
 // write analyses and adds the paragraphs of todo, in batches.

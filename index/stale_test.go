@@ -152,3 +152,39 @@ func TestIndexWithoutForms(t *testing.T) {
 		t.Errorf("next reindex: full %v, %d reused; want incremental, 1 reused", again.Full, again.Reused)
 	}
 }
+
+// TestUnchangedReindex: a reindex of an unchanged corpus writes no
+// generation; a change afterwards does.
+func TestUnchangedReindex(t *testing.T) {
+	corpusDir := copyCorpus(t, map[string]string{
+		"a.zh.txt": "上海合作组织秘书处发布说明。\n",
+		"b.zh.txt": "成员国外长理事会会议在莫斯科举行。\n",
+	})
+	indexDir := t.TempDir()
+	first := build(t, corpusDir, indexDir, index.BuildOptions{})
+	again := build(t, corpusDir, indexDir, index.BuildOptions{})
+	if !again.Unchanged || again.Dir != first.Dir || again.Analysed != 0 {
+		t.Fatalf("unchanged corpus: %+v, want Unchanged in %s", again, first.Dir)
+	}
+	if cur, err := index.Current(indexDir); err != nil || cur != first.Dir {
+		t.Fatalf("CURRENT %q (%v), want %q", cur, err, first.Dir)
+	}
+	gens, _ := filepath.Glob(filepath.Join(indexDir, "gen-*"))
+	if len(gens) != 1 {
+		t.Errorf("generations %v, want only %s", gens, first.Dir)
+	}
+	if err := os.WriteFile(filepath.Join(corpusDir, "b.zh.txt"), []byte("成员国外长理事会会议在塔什干举行。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changed := build(t, corpusDir, indexDir, index.BuildOptions{})
+	if changed.Unchanged || changed.Dir == first.Dir || changed.Analysed != 1 || changed.Reused != first.Documents-1 {
+		t.Fatalf("after a change: %+v", changed)
+	}
+	if err := os.Remove(filepath.Join(corpusDir, "a.zh.txt")); err != nil {
+		t.Fatal(err)
+	}
+	removed := build(t, corpusDir, indexDir, index.BuildOptions{})
+	if removed.Unchanged || removed.Removed != 1 || removed.Documents != first.Documents-1 {
+		t.Fatalf("after a removal: %+v", removed)
+	}
+}

@@ -94,11 +94,15 @@ func TestReindex(t *testing.T) {
 	if !strings.Contains(errOut, "reindex: indexing documents 1/1, paragraphs 76") {
 		t.Errorf("no progress lines on stderr:\n%s", errOut)
 	}
+	first, _ := index.Current(indexDir)
 	code, out, errOut = runCmd("reindex", "--corpus", bundledCorpus, "--index", indexDir, "--quiet")
-	if code != exitOK || !strings.Contains(out, "incremental build: 0 analysed, 1 unchanged") || errOut != "" {
+	if code != exitOK || !strings.Contains(out, "Nothing changed: the index holds these 1 documents, 76 paragraphs already") || errOut != "" {
 		t.Errorf("second reindex: exit %d\n%s%s", code, out, errOut)
 	}
 	before, _ := index.Current(indexDir)
+	if before != first {
+		t.Errorf("an unchanged reindex wrote generation %s (was %s)", before, first)
+	}
 
 	// Failures exit 1 and swap nothing.
 	empty := t.TempDir()

@@ -122,6 +122,13 @@ func skippedStatus(problems []corpus.Problem) int {
 }
 
 func printReport(w io.Writer, r *index.Report) {
+	if r.Unchanged {
+		fmt.Fprintf(w, "Nothing changed: the index holds these %d documents, %d paragraphs already (checked in %s).\n",
+			r.Documents, r.Paragraphs, r.Took.Round(time.Millisecond))
+		printProblems(w, r)
+		fmt.Fprintf(w, "Index: %s\n", r.Dir)
+		return
+	}
 	mode := "incremental"
 	if r.Full {
 		mode = "full"
@@ -140,13 +147,17 @@ func printReport(w io.Writer, r *index.Report) {
 		}
 		fmt.Fprintf(w, "Analysed %s of text%s.\n", formatBytes(r.Bytes), rate)
 	}
+	printProblems(w, r)
+	fmt.Fprintf(w, "Index: %s\n", r.Dir)
+}
+
+func printProblems(w io.Writer, r *index.Report) {
 	if len(r.Problems) > 0 {
 		fmt.Fprintf(w, "Skipped %d files:\n", len(r.Problems))
 		for _, p := range r.Problems {
 			fmt.Fprintf(w, "  %s: %v\n", p.Path, p.Err)
 		}
 	}
-	fmt.Fprintf(w, "Index: %s\n", r.Dir)
 }
 
 // newProgressReporter shows a progress bar per stage (reading the corpus,
