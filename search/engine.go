@@ -47,6 +47,8 @@ type options struct {
 	noCache bool
 	// facetExactBelow replaces the package's constant (tests).
 	facetExactBelow int
+	// trendsTextLimit replaces TrendsTextLimit (tests).
+	trendsTextLimit int
 }
 
 // WithLogger makes the Engine log index swaps to l. By default it is silent.
