@@ -54,6 +54,8 @@ type searchPage struct {
 	PrevURL, NextURL      string
 	// Exports are the addresses of the search's results as files.
 	Exports []exportLink
+	// TrendsURL is the timeline of the query by year ("看趋势").
+	TrendsURL string
 }
 
 type exportLink struct {
@@ -183,6 +185,9 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 	rel.Sort, rel.Page = "", 1
 	date.Sort, date.Page = search.SortDate, 1
 	v.RelevanceURL, v.DateURL = rel.url(), date.url()
+	if res.Complete > 0 {
+		v.TrendsURL = trendsURL(p.Q)
+	}
 	if res.Total > 0 {
 		for _, f := range export.Formats() {
 			v.Exports = append(v.Exports, exportLink{Label: exportLabel(f), URL: p.exportURL(f)})

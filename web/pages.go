@@ -27,6 +27,7 @@ const (
 	tmplDoc    = "doc.tmpl"
 	tmplError  = "error.tmpl"
 	tmplDocs   = "docs.tmpl"
+	tmplTrends = "trends.tmpl"
 )
 
 // pages holds the parsed templates and the fingerprints of the assets.
@@ -70,7 +71,7 @@ func loadPages(maxQueryLen int) (*pages, error) {
 			return "/static/" + name + "?v=" + v, nil
 		},
 	}
-	for _, name := range []string{tmplSearch, tmplDoc, tmplError, tmplDocs} {
+	for _, name := range []string{tmplSearch, tmplDoc, tmplError, tmplDocs, tmplTrends} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/base.tmpl", path.Join("templates", name))
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
