@@ -353,6 +353,8 @@ type docPage struct {
 	Paged                               bool
 	Total, From, To                     int
 	FirstURL, PrevURL, NextURL, LastURL string
+	// CompareWith are the documents offered for comparison ("与…比较").
+	CompareWith []compareLink
 }
 
 type sectionLink struct {
@@ -421,6 +423,13 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 			v.NextURL = dp.windowURL("/docs", doc.ID, dp.From+dp.Size)
 			v.LastURL = dp.windowURL("/docs", doc.ID, last)
 		}
+	}
+	if _, ok := s.searcher.(Comparer); ok {
+		docs, err := s.searcher.Documents(ctx)
+		if err != nil {
+			return fmt.Errorf("list documents: %w", err)
+		}
+		v.CompareWith = compareCandidates(doc.DocumentInfo, docs)
 	}
 	prev := ""
 	for _, p := range doc.Paragraphs {
