@@ -140,8 +140,10 @@ func newBarChart(q string, years []search.YearCount) *barChart {
 	}
 	c.Width = max(chartMinW, len(years)*chartStep)
 	left := (c.Width - len(years)*chartStep) / 2
+	// a year label is about as wide as a bar's step: every other one at
+	// most, fewer when there are many, so that they never touch
 	every := 1
-	for len(years)/every > 14 {
+	for (len(years)+every-1)/every > 7 {
 		every++
 	}
 	for i, y := range years {
@@ -152,7 +154,7 @@ func newBarChart(q string, years []search.YearCount) *barChart {
 		x := left + i*chartStep + (chartStep-chartBar)/2
 		c.Bars = append(c.Bars, bar{
 			X: x, Y: c.Baseline - h, W: chartBar, H: h, Value: y.Paragraphs, Year: y.Year,
-			ShowYear: i%every == 0 || i == len(years)-1 && len(years) <= 14, ShowValue: y.Paragraphs > 0 && len(years) <= 20,
+			ShowYear: i%every == 0, ShowValue: y.Paragraphs > 0 && len(years) <= 20,
 			LabelX: x + chartBar/2, Title: fmt.Sprintf("%s年：%d段", y.Year, y.Paragraphs),
 		})
 	}
