@@ -107,7 +107,8 @@ type Report struct {
 // not re-analysed.
 //
 // It runs in stages: read the corpus, plan what to analyse, reuse and
-// remove, write the new generation, verify it and swap it in.
+// remove, write the new generation, find similar paragraphs across
+// documents, verify it and swap it in.
 func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (*Report, error) {
 	b := &builder{ctx: ctx, opts: opts, indexDir: indexDir, start: time.Now(), log: opts.Logger}
 	if b.log == nil {
@@ -151,6 +152,9 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		return nil, err
 	}
 	if err := b.write(w, todo); err != nil {
+		return nil, err
+	}
+	if err := b.similarStage(docs, tmp); err != nil { // similar.go
 		return nil, err
 	}
 	if err := b.verify(w, tmp); err != nil {

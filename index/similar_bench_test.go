@@ -1,0 +1,45 @@
+package index
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/scosearch/scosearch/index/corpus"
+)
+
+// BenchmarkFindSimilarLarge times the similar-paragraph stage of a build
+// on the corpus directory named by SCOSEARCH_BENCH_CORPUS (e.g. the laws
+// corpus of BENCHMARKS.md, unpacked).
+func BenchmarkFindSimilarLarge(b *testing.B) {
+	dir := os.Getenv("SCOSEARCH_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("SCOSEARCH_BENCH_CORPUS not set")
+	}
+	docs, _, err := corpus.ReadDir(dir, corpus.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, d := range docs {
+		n += len(d.Paragraphs)
+	}
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		sim, err := findSimilar(context.Background(), docs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		pairs := 0
+		for _, l := range sim {
+			pairs += len(l)
+		}
+		b.Logf("%d paragraphs, %d with similar ones elsewhere, %d links, %v, %d MB allocated", n, len(sim), pairs, time.Since(start), (after.TotalAlloc-before.TotalAlloc)>>20)
+	}
+}
