@@ -214,3 +214,29 @@ func TestCompareSCO(t *testing.T) {
 	}
 	t.Logf("2022 vs 2023: %+v", c.Summary)
 }
+
+// TestSimilarElsewhere: a document's paragraphs list the similar
+// paragraphs of other documents found at build time: the 2023
+// Afghanistan paragraph lists 2022's, and every one listed is similar.
+func TestSimilarElsewhere(t *testing.T) {
+	e := openSCOEngine(t)
+	d, err := e.DocumentPage(context.Background(), "2023-new-delhi-declaration", "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, any := false, 0
+	for _, p := range d.Paragraphs {
+		for _, s := range p.SimilarElsewhere {
+			any++
+			if s.Doc == d.ID || s.Similarity < index.SimilarThreshold || s.Title == "" || s.Date == "" {
+				t.Errorf("%s lists %+v", p.ID, s)
+			}
+			if p.N == 6 && s.ID == "2022-samarkand-declaration-p6" && s.Paragraph == 6 {
+				found = true
+			}
+		}
+	}
+	if !found || any == 0 {
+		t.Errorf("paragraph 6 lists %+v", d.Paragraphs[5].SimilarElsewhere)
+	}
+}

@@ -100,6 +100,9 @@ type generation struct {
 	refs atomic.Int64
 	// examples are its frequent formulations (Examples), found once.
 	examples examples
+	// similar are its paragraphs' similar paragraphs elsewhere, read
+	// once when first needed (similar.go).
+	similar similarOnce
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap
@@ -535,6 +538,7 @@ func (e *Engine) document(ctx context.Context, id, q string, from, size int) (*D
 			}
 		}
 	}
+	e.addSimilar(g, paras) // similar.go
 	out.Paragraphs = paras
 	return out, nil
 }

@@ -153,6 +153,22 @@ type Paragraph struct {
 	// HTML is Text escaped, with <mark> around the matches of the query
 	// given to Engine.Document (just escaped when there is none).
 	HTML string `json:"html"`
+	// SimilarElsewhere are the most similar paragraphs of other
+	// documents, most similar first (found when the index was built; see
+	// index.SimilarThreshold). Only Document and DocumentPage fill it.
+	SimilarElsewhere []SimilarParagraph `json:"similar_elsewhere,omitempty"`
+}
+
+// SimilarParagraph is a paragraph of another document similar to a given one.
+type SimilarParagraph struct {
+	ID        string `json:"id"`
+	Doc       string `json:"doc"`
+	Title     string `json:"title"`
+	Date      string `json:"date"`
+	Paragraph int    `json:"paragraph"`
+	// Similarity is the Jaccard similarity of the two paragraphs' sets of
+	// folded character bigrams.
+	Similarity float64 `json:"similarity"`
 }
 
 // The Engine's methods (implemented in engine.go):

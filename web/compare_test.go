@@ -80,3 +80,29 @@ func TestComparePage(t *testing.T) {
 		t.Errorf("missing b: %d", r.status)
 	}
 }
+
+// TestSimilarElsewhere: /api/docs/{doc} carries each paragraph's similar
+// paragraphs of other documents, and the document page lists them with
+// links to the paragraph and to the comparison.
+func TestSimilarElsewhere(t *testing.T) {
+	ts := startServer(t, scoEngine(t), web.Options{})
+	r := do(t, "GET", ts.URL+"/api/docs/2023-new-delhi-declaration")
+	var got struct {
+		Paragraphs []struct {
+			N       int `json:"n"`
+			Similar []struct {
+				ID         string  `json:"id"`
+				Similarity float64 `json:"similarity"`
+			} `json:"similar_elsewhere"`
+		} `json:"paragraph_list"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || len(got.Paragraphs) < 6 {
+		t.Fatalf("%v: %s", err, r.body)
+	}
+	if s := got.Paragraphs[5].Similar; len(s) == 0 || s[0].ID != "2022-samarkand-declaration-p6" || s[0].Similarity < 0.5 {
+		t.Errorf("paragraph 6: %+v", s)
+	}
+	page := do(t, "GET", ts.URL+"/docs/2023-new-delhi-declaration")
+	checkBody(t, page.body, []string{"其他文件中的相似段落", `href="/docs/2022-samarkand-declaration#p6"`,
+		`href="/compare?a=2023-new-delhi-declaration&amp;b=2022-samarkand-declaration"`}, nil)
+}

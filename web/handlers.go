@@ -370,6 +370,15 @@ type paraView struct {
 	HTML          template.HTML
 	Cite          string
 	Permalink     string // "#p12", or the address of its window when paged
+	// Elsewhere are the similar paragraphs of other documents.
+	Elsewhere []elsewhereLink
+}
+
+// elsewhereLink is a similar paragraph of another document, with the
+// comparison of the two documents.
+type elsewhereLink struct {
+	URL, Label, CompareURL string
+	Percent                int
 }
 
 // errParagraphNotFound is the 404 of a p= beyond the document's end.
@@ -444,6 +453,18 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 		}
 		if v.Paged {
 			pv.Permalink = docURL(doc.ID, q, p.N)
+		}
+		for _, o := range p.SimilarElsewhere {
+			label := o.Title
+			if label == "" {
+				label = o.Doc
+			}
+			label = fmt.Sprintf("《%s》第%d段", label, o.Paragraph)
+			if o.Date != "" {
+				label += "（" + chineseDate(o.Date) + "）"
+			}
+			pv.Elsewhere = append(pv.Elsewhere, elsewhereLink{URL: docURL(o.Doc, "", o.Paragraph), Label: label,
+				CompareURL: compareURL(doc.ID, o.Doc), Percent: int(o.Similarity*100 + 0.5)})
 		}
 		if p.Section != "" && p.Section != prev {
 			pv.Section = p.Section
