@@ -71,7 +71,7 @@ type BuildOptions struct {
 
 // Progress is a snapshot of a running build.
 type Progress struct {
-	Stage          string // "read", "index", "verify", "swap"
+	Stage          string // "read", "index", "similar", "verify", "swap"
 	Documents      int    // documents done in this stage
 	TotalDocuments int
 	Paragraphs     int   // paragraphs indexed so far

@@ -54,7 +54,7 @@ type Similar struct {
 // paragraphs of the other documents (MinHash over folded bigrams, then the
 // exact Jaccard similarity of the candidates) and writes them to dir.
 func (b *builder) similarStage(docs []corpus.Document, dir string) error {
-	b.progress(Progress{Stage: "similar"})
+	b.progress(Progress{Stage: "similar", Paragraphs: b.meta.Paragraphs})
 	sim, err := findSimilar(b.ctx, docs)
 	if err != nil {
 		return err
