@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"runtime"
 	"testing"
@@ -40,6 +41,17 @@ func BenchmarkFindSimilarLarge(b *testing.B) {
 		for _, l := range sim {
 			pairs += len(l)
 		}
-		b.Logf("%d paragraphs, %d with similar ones elsewhere, %d links, %v, %d MB allocated", n, len(sim), pairs, time.Since(start), (after.TotalAlloc-before.TotalAlloc)>>20)
+		took := time.Since(start)
+		data, err := json.Marshal(sim)
+		if err != nil {
+			b.Fatal(err)
+		}
+		parse := time.Now()
+		var back map[string][]Similar
+		if err := json.Unmarshal(data, &back); err != nil || len(back) != len(sim) {
+			b.Fatal(err)
+		}
+		b.Logf("read back in %v", time.Since(parse))
+		b.Logf("%d paragraphs, %d with similar ones elsewhere, %d links, %v, %d MB allocated, %s %d KB", n, len(sim), pairs, took, (after.TotalAlloc-before.TotalAlloc)>>20, SimilarFile, len(data)>>10)
 	}
 }

@@ -181,4 +181,6 @@ type SimilarParagraph struct {
 //	func (e *Engine) DocumentPage(ctx context.Context, id, query string, from, size int) (*Document, error)
 //	func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]Paragraph, error)
 //	func (e *Engine) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) (in suggest.go)
+//	func (e *Engine) Trends(ctx context.Context, query string) (*Trends, error) (in trends.go)
+//	func (e *Engine) Compare(ctx context.Context, a, b string) (*Comparison, error) (in compare.go)
 //	func (e *Engine) Stats() Stats (in stats.go)
