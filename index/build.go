@@ -71,7 +71,7 @@ type BuildOptions struct {
 
 // Progress is a snapshot of a running build.
 type Progress struct {
-	Stage          string // "read", "index", "verify", "swap"
+	Stage          string // "read", "index", "similar", "verify", "swap"
 	Documents      int    // documents done in this stage
 	TotalDocuments int
 	Paragraphs     int   // paragraphs indexed so far
@@ -110,7 +110,8 @@ type Report struct {
 // not re-analysed.
 //
 // It runs in stages: read the corpus, plan what to analyse, reuse and
-// remove, write the new generation, verify it and swap it in.
+// remove, write the new generation, find similar paragraphs across
+// documents, verify it and swap it in.
 func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (*Report, error) {
 	b := &builder{ctx: ctx, opts: opts, indexDir: indexDir, start: time.Now(), log: opts.Logger}
 	if b.log == nil {
@@ -174,6 +175,9 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		w.deleteDoc(d)
 	}
 	if err := b.write(w, todo); err != nil {
+		return nil, err
+	}
+	if err := b.similarStage(docs, tmp); err != nil { // similar.go
 		return nil, err
 	}
 	if err := b.verify(w, tmp); err != nil {

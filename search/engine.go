@@ -47,6 +47,8 @@ type options struct {
 	noCache bool
 	// facetExactBelow replaces the package's constant (tests).
 	facetExactBelow int
+	// trendsTextLimit replaces TrendsTextLimit (tests).
+	trendsTextLimit int
 }
 
 // WithLogger makes the Engine log index swaps to l. By default it is silent.
@@ -101,6 +103,9 @@ type generation struct {
 	refs atomic.Int64
 	// examples are its frequent formulations (Examples), found once.
 	examples examples
+	// similar are its paragraphs' similar paragraphs elsewhere, read
+	// once when first needed (similar.go).
+	similar similarOnce
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap
@@ -537,6 +542,7 @@ func (e *Engine) document(ctx context.Context, id, q string, from, size int) (*D
 			}
 		}
 	}
+	e.addSimilar(g, paras) // similar.go
 	out.Paragraphs = paras
 	return out, nil
 }

@@ -153,6 +153,22 @@ type Paragraph struct {
 	// HTML is Text escaped, with <mark> around the matches of the query
 	// given to Engine.Document (just escaped when there is none).
 	HTML string `json:"html"`
+	// SimilarElsewhere are the most similar paragraphs of other
+	// documents, most similar first (found when the index was built; see
+	// index.SimilarThreshold). Only Document and DocumentPage fill it.
+	SimilarElsewhere []SimilarParagraph `json:"similar_elsewhere,omitempty"`
+}
+
+// SimilarParagraph is a paragraph of another document similar to a given one.
+type SimilarParagraph struct {
+	ID        string `json:"id"`
+	Doc       string `json:"doc"`
+	Title     string `json:"title"`
+	Date      string `json:"date"`
+	Paragraph int    `json:"paragraph"`
+	// Similarity is the Jaccard similarity of the two paragraphs' sets of
+	// folded character bigrams.
+	Similarity float64 `json:"similarity"`
 }
 
 // The Engine's methods (implemented in engine.go):
@@ -165,4 +181,6 @@ type Paragraph struct {
 //	func (e *Engine) DocumentPage(ctx context.Context, id, query string, from, size int) (*Document, error)
 //	func (e *Engine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]Paragraph, error)
 //	func (e *Engine) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) (in suggest.go)
+//	func (e *Engine) Trends(ctx context.Context, query string) (*Trends, error) (in trends.go)
+//	func (e *Engine) Compare(ctx context.Context, a, b string) (*Comparison, error) (in compare.go)
 //	func (e *Engine) Stats() Stats (in stats.go)

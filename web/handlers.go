@@ -54,6 +54,8 @@ type searchPage struct {
 	PrevURL, NextURL      string
 	// Exports are the addresses of the search's results as files.
 	Exports []exportLink
+	// TrendsURL is the timeline of the query by year ("看趋势").
+	TrendsURL string
 }
 
 type exportLink struct {
@@ -183,6 +185,9 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 	rel.Sort, rel.Page = "", 1
 	date.Sort, date.Page = search.SortDate, 1
 	v.RelevanceURL, v.DateURL = rel.url(), date.url()
+	if res.Complete > 0 {
+		v.TrendsURL = trendsURL(p.Q)
+	}
 	if res.Total > 0 {
 		for _, f := range export.Formats() {
 			v.Exports = append(v.Exports, exportLink{Label: exportLabel(f), URL: p.exportURL(f)})
@@ -348,6 +353,8 @@ type docPage struct {
 	Paged                               bool
 	Total, From, To                     int
 	FirstURL, PrevURL, NextURL, LastURL string
+	// CompareWith are the documents offered for comparison ("与…比较").
+	CompareWith []compareLink
 }
 
 type sectionLink struct {
@@ -363,6 +370,15 @@ type paraView struct {
 	HTML          template.HTML
 	Cite          string
 	Permalink     string // "#p12", or the address of its window when paged
+	// Elsewhere are the similar paragraphs of other documents.
+	Elsewhere []elsewhereLink
+}
+
+// elsewhereLink is a similar paragraph of another document, with the
+// comparison of the two documents.
+type elsewhereLink struct {
+	URL, Label, CompareURL string
+	Percent                int
 }
 
 // errParagraphNotFound is the 404 of a p= beyond the document's end.
@@ -417,6 +433,13 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 			v.LastURL = dp.windowURL("/docs", doc.ID, last)
 		}
 	}
+	if _, ok := s.searcher.(Comparer); ok {
+		docs, err := s.searcher.Documents(ctx)
+		if err != nil {
+			return fmt.Errorf("list documents: %w", err)
+		}
+		v.CompareWith = compareCandidates(doc.DocumentInfo, docs)
+	}
 	prev := ""
 	for _, p := range doc.Paragraphs {
 		pv := paraView{
@@ -430,6 +453,18 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 		}
 		if v.Paged {
 			pv.Permalink = docURL(doc.ID, q, p.N)
+		}
+		for _, o := range p.SimilarElsewhere {
+			label := o.Title
+			if label == "" {
+				label = o.Doc
+			}
+			label = fmt.Sprintf("《%s》第%d段", label, o.Paragraph)
+			if o.Date != "" {
+				label += "（" + chineseDate(o.Date) + "）"
+			}
+			pv.Elsewhere = append(pv.Elsewhere, elsewhereLink{URL: docURL(o.Doc, "", o.Paragraph), Label: label,
+				CompareURL: compareURL(doc.ID, o.Doc), Percent: int(o.Similarity*100 + 0.5)})
 		}
 		if p.Section != "" && p.Section != prev {
 			pv.Section = p.Section

@@ -54,7 +54,11 @@ func (f failingSearcher) DocumentPage(context.Context, string, string, int, int)
 func (f failingSearcher) Suggest(context.Context, string, int) ([]search.Suggestion, error) {
 	return nil, f.err
 }
-func (f failingSearcher) Health(context.Context) web.Health { return f.health }
+func (f failingSearcher) Health(context.Context) web.Health                      { return f.health }
+func (f failingSearcher) Trends(context.Context, string) (*search.Trends, error) { return nil, f.err }
+func (f failingSearcher) Compare(context.Context, string, string) (*search.Comparison, error) {
+	return nil, f.err
+}
 
 // TestOpenAPI loads /api/openapi.json from a real server, checks that it
 // is a valid OpenAPI 3.1 document, and validates real requests and
@@ -131,6 +135,13 @@ func TestOpenAPI(t *testing.T) {
 		{name: "export bad query", method: "GET", path: "/api/search/export?format=csv&q=" + q(`"阿富汗`), status: 400, valid: true, contains: []string{`"code":"unbalanced_quote"`}},
 		{name: "export bad format", method: "GET", path: "/api/search/export?format=xls&q=x", status: 400, contains: []string{`"code":"bad_parameter"`}},
 
+		{name: "trends", method: "GET", path: "/api/trends?q=" + q("阿富汗"), status: 200, valid: true, contains: []string{`"first":{`}},
+		{name: "trends none", method: "GET", path: "/api/trends?q=" + q(`"火星探测"`), status: 200, valid: true, contains: []string{`"first":null`}},
+		{name: "trends bad query", method: "GET", path: "/api/trends?q=" + q(`"阿富汗`), status: 400, valid: true, contains: []string{`"code":"unbalanced_quote"`}},
+		{name: "compare", method: "GET", path: "/api/compare?a=" + docID + "&b=" + docID, status: 200, valid: true, contains: []string{`"status":"same"`}},
+		{name: "compare unknown", method: "GET", path: "/api/compare?a=" + docID + "&b=nope", status: 404, valid: true},
+		{name: "compare missing b", method: "GET", path: "/api/compare?a=" + docID, status: 400, contains: []string{`"code":"bad_parameter"`}},
+
 		{name: "healthz", method: "GET", path: "/healthz", status: 200, valid: true, contains: []string{`"status":"ok"`}},
 		{name: "readyz", method: "GET", path: "/readyz", status: 200, valid: true},
 		{name: "openapi", method: "GET", path: "/api/openapi.json", status: 200, valid: true},
@@ -162,6 +173,8 @@ func TestOpenAPI(t *testing.T) {
 			{method: "GET", path: "/api/docs/x"},
 			{method: "GET", path: "/api/suggest?q=x"},
 			{method: "GET", path: "/api/search/export?format=csv&q=x"},
+			{method: "GET", path: "/api/trends?q=x"},
+			{method: "GET", path: "/api/compare?a=x&b=y"},
 		} {
 			tc.name, tc.status, tc.valid = fmt.Sprintf("%d %s %s", f.status, tc.method, tc.path), f.status, true
 			t.Run(tc.name, func(t *testing.T) { checkAgainstDescription(t, doc, router, fts.URL, tc, exercised) })

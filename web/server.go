@@ -20,6 +20,10 @@
 //	GET /api/docs               the documents of the index; JSON
 //	GET /api/docs/{doc}         a window of a document's paragraphs; JSON
 //	GET /api/suggest?q=&n=      completions of the query typed so far; JSON
+//	GET /trends?q=              the timeline of a formulation: a bar chart by year
+//	GET /api/trends?q=          the same as JSON (trends.go)
+//	GET /compare?a=&b=          two documents side by side, paragraphs aligned, a redline
+//	GET /api/compare?a=&b=      the same as JSON (compare.go)
 //	GET /api/openapi.json       the OpenAPI 3.1 description of the JSON API
 //	GET /healthz                {"status":"ok"|"starting"|"degraded"|..., "generation":...}
 //	GET /readyz                 200 when an index is open and searchable
@@ -167,6 +171,8 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/search", s.page(s.handleSearch)).Methods(get...)
 	r.Handle("/docs", s.page(s.handleDocs)).Methods(get...)
 	r.Handle("/docs/{doc:.+}", s.page(s.handleDoc)).Methods(get...)
+	r.Handle("/trends", s.page(s.handleTrends)).Methods(get...)
+	r.Handle("/compare", s.page(s.handleCompare)).Methods(get...)
 
 	// JSON API.
 	// (No mux subrouter: it answers 404 instead of 405 to a wrong method.)
@@ -176,6 +182,8 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/docs", s.api(s.handleAPIDocs)).Methods(get...)
 	r.Handle("/api/docs/{doc:.+}", s.api(s.handleAPIDoc)).Methods(get...)
 	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)
+	r.Handle("/api/trends", s.api(s.handleAPITrends)).Methods(get...)
+	r.Handle("/api/compare", s.api(s.handleAPICompare)).Methods(get...)
 	r.Handle("/api/openapi.json", s.api(s.handleOpenAPI)).Methods(get...)
 	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
 	r.Handle("/readyz", s.api(s.handleReadyz)).Methods(get...)

@@ -240,6 +240,7 @@ func TestKillReindex(t *testing.T) {
 	points := []point{
 		{time.Second, ""},
 		{0, "reindex: indexing documents"},
+		{0, "reindex: similar"},
 		{0, "reindex: verify"},
 		{0, "reindex: swap"},
 	}

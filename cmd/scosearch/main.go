@@ -6,6 +6,7 @@
 //	scosearch serve   [--addr 127.0.0.1:8080] [--index DIR] [--corpus DIR] [--base-url URL]
 //	scosearch reindex [--corpus DIR] [--index DIR] [--full] [--check] [--shards N]
 //	scosearch search  [--index DIR] [--size N] [--from N] [--json] [--format csv|jsonl|ris|bibtex] QUERY
+//	scosearch trends  [--index DIR] [--json] QUERY
 //	scosearch version
 //	scosearch help [COMMAND]
 //
@@ -47,6 +48,7 @@ func commands() []command {
 		{"serve", "build the index if there is none, and serve the search page and JSON API", runServe},
 		{"reindex", "rebuild the index from a corpus directory and swap it in atomically", runReindex},
 		{"search", "search the index from the command line", runSearch},
+		{"trends", "the timeline of a formulation: matching paragraphs by year, first appearance", runTrends},
 		{"bench", "benchmark indexing, queries, start-up, growth and shards on a large corpus", runBench},
 		{"version", "print the version", runVersion},
 		{"help", "print help about a command", nil},
