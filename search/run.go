@@ -233,7 +233,7 @@ func (s *run) countWith(est float64) bool { return !s.haveFacets && est <= float
 // addFacets asks br for the facets: by document, and by section within
 // one document.
 func (s *run) addFacets(br *bleve.SearchRequest) {
-	br.AddFacet(index.FieldDocKey, bleve.NewFacetRequest(index.FieldDocKey, len(s.g.docs)+1))
+	s.g.addDocFacet(br)
 	if s.withSections {
 		br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
 	}
@@ -248,16 +248,22 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 	if err != nil {
 		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
-	return s.facetsOf(sr), nil
+	return s.g.facetsOf(sr), nil
+}
+
+// addDocFacet asks br to count its matches by document (by index.DocKey:
+// read back with facetsOf).
+func (g *generation) addDocFacet(br *bleve.SearchRequest) {
+	br.AddFacet(index.FieldDocKey, bleve.NewFacetRequest(index.FieldDocKey, len(g.docs)+1))
 }
 
 // facetsOf reads the facets of a bleve result, document keys turned
 // into document ids.
-func (s *run) facetsOf(sr *bleve.SearchResult) facetCounts {
+func (g *generation) facetsOf(sr *bleve.SearchResult) facetCounts {
 	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
 	if f := sr.Facets[index.FieldDocKey]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			if id, ok := s.g.byKey[t.Term]; ok {
+			if id, ok := g.byKey[t.Term]; ok {
 				c.doc[id] = t.Count
 			}
 		}
@@ -299,7 +305,7 @@ func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
 	if facets {
-		c := s.facetsOf(sr)
+		c := s.g.facetsOf(sr)
 		s.counted, s.countedOf = &c, sr
 	}
 	for _, dm := range sr.Hits {

@@ -107,12 +107,12 @@ func (e *Engine) Trends(ctx context.Context, q string) (*Trends, error) {
 	firstN := map[string]int{} // the first matching paragraph of each document
 	// The paragraphs by document: bleve's doc facet, no hit loaded.
 	cr := bleve.NewSearchRequestOptions(p.full, 0, 0, false)
-	cr.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(g.docs)+1))
+	g.addDocFacet(cr)
 	cs, err := g.idx.Bleve().SearchInContext(ctx, cr)
 	if err != nil {
 		return nil, fmt.Errorf("trends of %q: %w", q, err)
 	}
-	for doc, n := range facetsOf(cs).doc {
+	for doc, n := range g.facetsOf(cs).doc {
 		m := g.docs[doc]
 		byDoc[doc] = &TrendDocument{ID: doc, Title: m.Title, Date: m.Date, Paragraphs: n}
 	}
