@@ -115,7 +115,7 @@ func findSimilar(ctx context.Context, docs []corpus.Document) (map[string][]Simi
 					continue
 				}
 				seen[[2]int32{i, j}] = true
-				s := jaccard(paras[i].set, paras[j].set)
+				s := zh.Jaccard(paras[i].set, paras[j].set)
 				if s < SimilarThreshold {
 					continue
 				}
@@ -198,25 +198,4 @@ func mix(x uint64) uint64 {
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
 	return x
-}
-
-// jaccard is |a∩b| / |a∪b| of two sorted sets.
-func jaccard(a, b []uint32) float64 {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			n++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	if u := len(a) + len(b) - n; u > 0 {
-		return float64(n) / float64(u)
-	}
-	return 0
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/scosearch/scosearch/index/corpus"
+	"github.com/scosearch/scosearch/index/zh"
 )
 
 // TestFindSimilar compares the similar paragraphs found with MinHash with
@@ -48,7 +49,7 @@ func TestFindSimilar(t *testing.T) {
 			if ps[i].doc == ps[j].doc {
 				continue
 			}
-			s := jaccard(ps[i].set, ps[j].set)
+			s := zh.Jaccard(ps[i].set, ps[j].set)
 			if s < SimilarThreshold {
 				if has(ps[i].id, ps[j].id) {
 					t.Errorf("%s and %s listed at %.2f", ps[i].id, ps[j].id, s)

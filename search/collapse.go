@@ -40,27 +40,6 @@ func newSignature(text string) signature {
 	return s
 }
 
-// jaccard is |a∩b| / |a∪b| of two sorted sets.
-func jaccard(a, b []uint64) float64 {
-	if len(a) == 0 && len(b) == 0 {
-		return 1
-	}
-	i, j, common := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			common++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(common) / float64(len(a)+len(b)-common)
-}
-
 // nearIdentical reports whether two signatures are near-identical.
 func nearIdentical(a, b signature) bool {
 	if a.runes == 0 || b.runes == 0 {
@@ -73,7 +52,7 @@ func nearIdentical(a, b signature) bool {
 	if float64(short) < NearIdenticalLength*float64(long) {
 		return false
 	}
-	return jaccard(a.bigrams, b.bigrams) >= NearIdenticalJaccard
+	return zh.Jaccard(a.bigrams, b.bigrams) >= NearIdenticalJaccard
 }
 
 // collapseGroups groups texts in rank order: each text joins the first
