@@ -219,6 +219,24 @@ func TestServe(t *testing.T) {
 		t.Errorf("阿富汗: %d hits, want 2", n)
 	}
 
+	// Every page and API of the engine is served through serve's
+	// searcher (it forwards what the web server asks of an engine).
+	for _, path := range []string{
+		"trends?q=%E5%90%88%E4%BD%9C", "api/trends?q=%E5%90%88%E4%BD%9C", // 合作
+		"compare?a=2019-bishkek-declaration&b=2019-bishkek-declaration",
+		"api/compare?a=2019-bishkek-declaration&b=2019-bishkek-declaration",
+		"api/suggest?q=%E4%B8%8A%E5%90%88", "docs", "api/docs/2019-bishkek-declaration", "metrics",
+	} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", path, resp.StatusCode)
+		}
+	}
+
 	// Ready once the index is open (the search above waited for it).
 	for _, path := range []string{"healthz", "readyz"} {
 		resp, err := client.Get(base + path)

@@ -224,6 +224,22 @@ func (p *pendingEngine) Stats() search.Stats {
 	return search.Stats{}
 }
 
+func (p *pendingEngine) Trends(ctx context.Context, query string) (*search.Trends, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Trends(ctx, query)
+}
+
+func (p *pendingEngine) Compare(ctx context.Context, a, b string) (*search.Comparison, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Compare(ctx, a, b)
+}
+
 func (p *pendingEngine) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
 	e, err := p.wait(ctx)
 	if err != nil {
