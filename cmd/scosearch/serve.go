@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	indexDir := fs.String("index", defaultIndexDir(), "index directory (built from --corpus if there is none)")
 	corpusDir := fs.String("corpus", "", "corpus to build the index from when there is none (default: the bundled corpus)")
 	reload := fs.Duration("reload-interval", 2*time.Second, "how often to look for an index swapped in by reindex (0: only on SIGHUP)")
+	watch := fs.Bool("watch", false, "reindex the --corpus directory in the background when its files change")
 	baseURL := fs.String("base-url", "", "public address of the site, e.g. https://sco.example.org, for the links of copied citations (default: http:// and the listen address)")
 	env := bindEnv(fs)
 	if code := parseFlags(fs, args); code >= 0 {
@@ -43,9 +44,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "scosearch serve: --base-url: %v\n", strings.TrimPrefix(err.Error(), "base URL "))
 		return exitUsage
 	}
+	if *watch && *corpusDir == "" {
+		fmt.Fprintf(stderr, "scosearch serve: --watch needs --corpus DIR (the bundled corpus is inside the binary and never changes)\n")
+		return exitUsage
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	log.Info("configuration", "addr", *addr, "index", *indexDir, "corpus", orBundled(*corpusDir),
-		"reload_interval", *reload, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
+		"reload_interval", *reload, "watch", *watch, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
 
 	if _, err := index.Current(*indexDir); errors.Is(err, index.ErrNotFound) {
 		if code := buildFirstIndex(ctx, *corpusDir, *indexDir, log, stderr); code != exitOK {
@@ -73,6 +78,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	watched := make(chan struct{})
+	if *watch {
+		w, err := newCorpusWatcher(*corpusDir, *indexDir, log, func() { reloadNow(engine, log) })
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
+			return exitFailure
+		}
+		engine.watch = w
+		go func() { w.run(ctx); close(watched) }()
+	} else {
+		close(watched)
+	}
 	opened := make(chan error, 1)
 	go func() {
 		e, err := search.Open(*indexDir, search.WithLogger(log))
@@ -90,6 +108,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", *indexDir)
 
 	serveErr := srv.Serve(ctx, ln)
+	cancel()
+	<-watched // a build in progress stops and cleans up
 	openErr := <-opened
 	if e := engine.get(); e != nil {
 		if err := e.Close(); err != nil {
@@ -131,6 +151,7 @@ type pendingEngine struct {
 	done   chan struct{}
 	engine *search.Engine
 	err    error
+	watch  *corpusWatcher // serve --watch; set before serving
 }
 
 func newPendingEngine() *pendingEngine { return &pendingEngine{done: make(chan struct{})} }
@@ -196,7 +217,8 @@ func (p *pendingEngine) Examples(ctx context.Context, n int) ([]search.Suggestio
 // Health is starting until the index is open, unavailable if it failed
 // to open, degraded while the engine keeps an older generation because the
 // latest reload failed (search.Engine.Health: a damaged or unreadable new
-// generation), and ok otherwise.
+// generation) or the corpus of serve --watch needs attention (its last
+// reindex failed or skipped files), and ok otherwise.
 func (p *pendingEngine) Health(ctx context.Context) web.Health {
 	select {
 	case <-p.done:
@@ -211,6 +233,10 @@ func (p *pendingEngine) Health(ctx context.Context) web.Health {
 	if eh.Status == search.HealthDegraded {
 		h.Status = web.HealthDegraded
 		h.Reason = "a newer index generation could not be opened; the previous one is searched (see the server log)"
+	}
+	if r := p.watch.degraded(); r != "" {
+		h.Status = web.HealthDegraded
+		h.Reason = strings.TrimPrefix(h.Reason+"; "+r, "; ")
 	}
 	return h
 }
@@ -266,6 +292,18 @@ func buildFirstIndex(ctx context.Context, corpusDir, indexDir string, log *slog.
 	}
 	log.Info("index built", "documents", rep.Documents, "paragraphs", rep.Paragraphs, "took", rep.Took.Round(time.Millisecond))
 	return exitOK
+}
+
+// reloadNow swaps in the generation a watched build has just written,
+// without waiting for the reload interval.
+func reloadNow(p *pendingEngine, log *slog.Logger) {
+	e := p.get()
+	if e == nil {
+		return // still opening: it opens the current generation
+	}
+	if _, err := e.Reload(); err != nil {
+		log.Error("reload index after reindexing the watched corpus: still serving the previous generation", "err", err)
+	}
 }
 
 // watchIndex swaps in a new index generation written by reindex: on SIGHUP
