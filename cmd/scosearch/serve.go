@@ -44,8 +44,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "scosearch serve: --base-url: %v\n", strings.TrimPrefix(err.Error(), "base URL "))
 		return exitUsage
 	}
-	if *watch && *corpusDir == "" {
-		fmt.Fprintf(stderr, "scosearch serve: --watch needs --corpus DIR (the bundled corpus is inside the binary and never changes)\n")
+	if err := checkWatch(*watch, *corpusDir, *indexDir); err != nil {
+		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))

@@ -30,6 +30,27 @@ const (
 	watchRetry = time.Minute
 )
 
+// checkWatch refuses --watch without --corpus (the bundled corpus is
+// inside the binary and never changes) and with the index inside the
+// corpus (every build would change the folder it watches).
+func checkWatch(watch bool, corpusDir, indexDir string) error {
+	if !watch {
+		return nil
+	}
+	if corpusDir == "" {
+		return errors.New("--watch needs --corpus DIR (the bundled corpus is inside the binary and never changes)")
+	}
+	c, errC := filepath.Abs(corpusDir)
+	i, errI := filepath.Abs(indexDir)
+	if errC != nil || errI != nil {
+		return nil // the build will say what is wrong
+	}
+	if rel, err := filepath.Rel(c, i); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("--watch: the index %q is inside the corpus %q; put it elsewhere", indexDir, corpusDir)
+	}
+	return nil
+}
+
 // corpusWatcher keeps the index of a corpus directory up to date while
 // serve runs: it watches the directory and its subdirectories, waits for a
 // burst of changes to end, and runs the incremental index.Build in the

@@ -205,13 +205,20 @@ func TestWatchBuildErrors(t *testing.T) {
 }
 
 // TestWatchNeedsCorpus: --watch (or SCOSEARCH_WATCH) without --corpus is a
-// usage error: the bundled corpus is inside the binary.
+// usage error (the bundled corpus is inside the binary), and so is an
+// index inside the watched corpus.
 func TestWatchNeedsCorpus(t *testing.T) {
 	index := t.TempDir()
 	var stderr bytes.Buffer
 	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--index", index, "--watch"}, io.Discard, &stderr)
 	if code != exitUsage || !strings.Contains(stderr.String(), "--watch needs --corpus") {
 		t.Errorf("--watch without --corpus: exit %d\n%s", code, stderr.String())
+	}
+	corpus := t.TempDir()
+	stderr.Reset()
+	code = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--corpus", corpus, "--index", filepath.Join(corpus, "index"), "--watch"}, io.Discard, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "is inside the corpus") {
+		t.Errorf("--watch with the index inside the corpus: exit %d\n%s", code, stderr.String())
 	}
 	t.Setenv("SCOSEARCH_WATCH", "true")
 	stderr.Reset()
