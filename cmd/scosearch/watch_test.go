@@ -131,11 +131,14 @@ func TestWatchServe(t *testing.T) {
 	// directory inside it.
 	writeFile(t, filepath.Join(corpusDir, "new", "deeper", "2021-c.zh.txt"), "成员国支持阿富汗和平进程。\n")
 	c.eventually("a file in a new subdirectory is searchable", func() bool { return c.total(afghanistan) == 2 })
+	// A later file there: the new directories are watched too.
+	writeFile(t, filepath.Join(corpusDir, "new", "deeper", "2022-d.zh.txt"), "阿富汗局势。\n")
+	c.eventually("a later file in the new subdirectory is searchable", func() bool { return c.total(afghanistan) == 3 })
 
 	if err := os.Remove(filepath.Join(corpusDir, "2020-b.zh.txt")); err != nil {
 		t.Fatal(err)
 	}
-	c.eventually("a deleted file disappears", func() bool { return c.total(afghanistan) == 1 })
+	c.eventually("a deleted file disappears", func() bool { return c.total(afghanistan) == 2 })
 	if code, h := c.health("healthz"); code != http.StatusOK || h.Status != "ok" {
 		t.Errorf("healthz with a clean corpus: %d %+v", code, h)
 	}
@@ -149,8 +152,8 @@ func TestWatchServe(t *testing.T) {
 	if code, h := c.health("readyz"); code != http.StatusOK || h.Status != "degraded" || strings.Contains(h.Reason, "garbage") {
 		t.Errorf("readyz with a skipped file: %d %+v (ready, no path)", code, h)
 	}
-	if n := c.total(afghanistan); n != 1 {
-		t.Errorf("阿富汗 with a skipped file: %d hits, want 1", n)
+	if n := c.total(afghanistan); n != 2 {
+		t.Errorf("阿富汗 with a skipped file: %d hits, want 2", n)
 	}
 	if !strings.Contains(stderr.String(), "skipped a corpus file") || !strings.Contains(stderr.String(), "garbage.txt") {
 		t.Errorf("the skipped file is not logged:\n%s", stderr.String())
