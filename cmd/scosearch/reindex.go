@@ -19,7 +19,7 @@ import (
 
 func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reindex", "", stderr)
-	corpusDir := fs.String("corpus", "", "corpus directory of .txt, .md, .docx and .html documents (default: the bundled corpus)")
+	corpusDir := fs.String("corpus", "", "corpus directory of .txt, .md, .docx, .html and .pdf documents (default: the bundled corpus)")
 	indexDir := fs.String("index", defaultIndexDir(), "index directory")
 	full := fs.Bool("full", false, "re-analyse every document, even unchanged ones")
 	check := fs.Bool("check", false, "validate the corpus and print what would be indexed; write nothing")

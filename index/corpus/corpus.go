@@ -27,7 +27,7 @@ type Document struct {
 	Place  string // e.g. "比什凯克", or ""
 	Lang   string // "zh", "ru", "en", ...
 	Source string // path relative to the corpus root, with forward slashes
-	Format string // "txt", "md", "docx" or "html"
+	Format string // "txt", "md", "docx", "html" or "pdf"
 	Hash   string // hex sha256 of the raw file bytes plus any sidecar, for incremental reindexing
 
 	Encoding string   // encoding the file was decoded from: one of the Encoding* constants

@@ -7,7 +7,7 @@
 // # Files
 //
 // ReadDir walks the corpus directory in sorted order and ingests every
-// *.txt, *.md, *.markdown, *.docx, *.html and *.htm file; hidden files and directories
+// *.txt, *.md, *.markdown, *.docx, *.html, *.htm and *.pdf file; hidden files and directories
 // (".name") are skipped, symbolic links to directories are not followed,
 // and any other file is an ErrUnsupported problem ("unsupported type
 // .xlsx"), so nothing is left out without a word. A document's
@@ -133,4 +133,27 @@
 // text. The place comes from a news dateline at the start of the article
 // (新华社比什凯克6月14日电), else from the first paragraph as for text.
 // A .meta sidecar wins over all of these.
+//
+// # PDF
+//
+// A .pdf file's text layer is read by PDFium compiled to WebAssembly
+// (github.com/klippa-app/go-pdfium run by wazero: pure Go, no cgo). The
+// engine is compiled when the first PDF is read, once per process (a few
+// seconds), never for a corpus without PDFs. Characters are grouped into
+// lines by position. A line of at most 80 characters that recurs, digits
+// ignored, at the same height among the two top or two bottom lines of at
+// least half the pages (two at least) is a running header or footer, and
+// a page-number line there is a page number: both are dropped, the first
+// such header being the title when the Info dictionary has none (or only a
+// file name). A line starts a paragraph when it is indented from the
+// body's left edge, when the line before ends short of the right edge,
+// after a gap wider than 1.4 times the usual line pitch, or when the text
+// size changes; a page's first line continues the paragraph of the page
+// before when it is not indented and that paragraph is not terminated.
+// The paragraphs then go through the plain-text rules (section headings,
+// title line). The date is the first Chinese date of the text, else the
+// Info CreationDate. A PDF without any text is an ErrFormat problem "no
+// text layer (scanned PDF)"; an encrypted, truncated or otherwise broken
+// one is an ErrFormat problem, and a panic of the engine is recovered into
+// one.
 package corpus

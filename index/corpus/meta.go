@@ -289,6 +289,8 @@ func splitSource(source string) (id, lang, format string) {
 		format = "docx"
 	case ".html", ".htm":
 		format = "html"
+	case ".pdf":
+		format = "pdf"
 	}
 	id = strings.TrimSuffix(source, ext)
 	if l := path.Ext(id); len(l) > 1 && langSuffixes[strings.ToLower(l[1:])] {

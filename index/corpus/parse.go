@@ -15,9 +15,9 @@ const MetaSuffix = ".meta"
 // Parse decodes one corpus file and reconstructs its document. source is the
 // path relative to the corpus root with forward slashes; it decides the id,
 // the format (".md" and ".markdown" are Markdown, ".docx" Word, ".html" and
-// ".htm" a web page, anything else plain text) and a language suffix. sidecar is the content of the file's .meta file, or
+// ".htm" a web page, ".pdf" a PDF, anything else plain text) and a language suffix. sidecar is the content of the file's .meta file, or
 // nil. Errors wrap ErrEmpty, ErrBinary, ErrEncoding, ErrMetadata,
-// ErrFormat (a Word file or web page that cannot be read) or
+// ErrFormat (a Word file, web page or PDF that cannot be read) or
 // ErrNoParagraphs.
 func Parse(source string, data, sidecar []byte) (Document, error) {
 	return parse(source, data, sidecar, nil)
@@ -66,6 +66,23 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 		if explicit, err = parseSidecar(source, sidecar); err != nil {
 			return Document{}, err
 		}
+	case "pdf":
+		if len(data) == 0 {
+			return Document{}, ErrEmpty
+		}
+		var err error
+		var pdfBody string
+		if explicit, err = parseSidecar(source, sidecar); err != nil {
+			return Document{}, err
+		}
+		if ex, pdfBody, err = readPDF(data); err != nil {
+			return Document{}, err
+		}
+		doc.Encoding = ex.Encoding
+		// A heading first line is dropped as the title, as in plain text;
+		// the Info title or a running header is the better title.
+		doc.Paragraphs, title = reconstructText(pdfBody, explicit.Title, tr)
+		title = firstNonEmpty(ex.Title, title)
 	default:
 		text, enc, err := Decode(data)
 		if err != nil {

@@ -39,13 +39,13 @@ type Options struct {
 }
 
 // IsCorpusFile reports whether a file name is one ReadDir ingests: a
-// non-hidden *.txt, *.md, *.markdown, *.docx, *.html or *.htm file.
+// non-hidden *.txt, *.md, *.markdown, *.docx, *.html, *.htm or *.pdf file.
 func IsCorpusFile(name string) bool {
 	if strings.HasPrefix(name, ".") {
 		return false
 	}
 	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".md", ".markdown", ".docx", ".html", ".htm":
+	case ".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".pdf":
 		return true
 	}
 	return false

@@ -1,0 +1,320 @@
+package corpus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// printPDF prints an HTML page to PDF with headless Chromium, or skips the
+// test when Chromium is absent. headerFooter keeps Chromium's own running
+// header (date, title) and footer (address, "2/5" page number).
+func printPDF(t *testing.T, page string, headerFooter bool) []byte {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("no Chromium at %s (apt-get install chromium): the PDF fixture cannot be printed", chromiumPath)
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "page.html"), filepath.Join(dir, "page.pdf")
+	if err := os.WriteFile(in, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + filepath.Join(dir, "profile"),
+		"--print-to-pdf=" + out}
+	if !headerFooter {
+		args = append(args, "--no-pdf-header-footer")
+	}
+	cmd := exec.CommandContext(ctx, chromiumPath, append(args, "file://"+in)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium --print-to-pdf: %v\n%s", err, b)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// pdfParagraphs are the paragraphs of the fixture, of 1 to 5 lines and
+// one longer than an A5 page.
+func pdfParagraphs() []string {
+	var ps []string
+	clauses := []string{"成员国强调，在国际关系中遵循相互尊重、公平正义、合作共赢的原则", "推动建设新型国际关系",
+		"构建人类命运共同体", "维护地区和平与安全", "促进经济贸易合作与人文交流的进一步发展", "加强在联合国框架内的协调",
+		"打击恐怖主义、分裂主义和极端主义", "支持阿富汗成为独立、中立、统一的国家", "深化交通运输和能源领域合作"}
+	for i := 1; i <= 24; i++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, "第%d段。", i)
+		n := 2 + i*5%7 // 2 to 8 clauses: paragraphs of 1 to 5 lines
+		if i == 6 {
+			n = 80 // longer than a page: it must cross a page break
+		}
+		for j := range n {
+			if j > 0 {
+				b.WriteString("，")
+			}
+			b.WriteString(clauses[(i+j)%len(clauses)])
+		}
+		b.WriteString("。")
+		ps = append(ps, b.String())
+	}
+	return ps
+}
+
+func pdfPage(ps []string) string {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><meta charset="utf-8"><title>上海合作组织成员国元首理事会比什凯克宣言</title>
+<style>@page{size:A5;margin:22mm 18mm} body{font-size:13pt;line-height:1.6} p{text-indent:2em;margin:0}
+h1{font-size:18pt;text-align:center}</style></head><body>
+<h1>比什凯克宣言</h1>
+<p>2019年6月14日，上海合作组织成员国元首理事会会议在比什凯克举行。</p>
+<p>一、政治合作</p>
+`)
+	for _, p := range ps {
+		b.WriteString("<p>" + p + "</p>\n")
+	}
+	b.WriteString("</body></html>")
+	return b.String()
+}
+
+// exactCJK: the machine has a Chinese font, so Chromium writes a faithful
+// text layer. Without one it draws fallback glyphs and the Unicode of some
+// characters (the first after a change of font) is lost in the PDF itself:
+// "《比什凯克宣言》" reads "比什凯克宣言》".
+var exactCJK = func() bool {
+	out, err := exec.Command("fc-list", ":lang=zh").Output()
+	return err == nil && len(strings.TrimSpace(string(out))) > 0
+}()
+
+// samePDFText reports whether the paragraphs got are those wanted: equal
+// with a Chinese font; without one, each got paragraph is the wanted one
+// with at most a few characters missing (see exactCJK).
+func samePDFText(t *testing.T, got, want []string) bool {
+	t.Helper()
+	if exactCJK || len(got) != len(want) {
+		return slices.Equal(got, want)
+	}
+	lost := 0
+	for i := range got {
+		// A lost character may leave a space between digits.
+		g, w := []rune(strings.ReplaceAll(got[i], " ", "")), []rune(want[i])
+		j := 0
+		for _, r := range w {
+			if j < len(g) && g[j] == r {
+				j++
+			}
+		}
+		if j != len(g) || len(w)-len(g) > 3 {
+			return false
+		}
+		lost += len(w) - len(g)
+	}
+	t.Logf("no Chinese font (fc-list :lang=zh): %d characters missing from the PDF's text layer, compared without them", lost)
+	return true
+}
+
+func TestPDF(t *testing.T) {
+	ps := pdfParagraphs()
+	data := printPDF(t, pdfPage(ps), true)
+	start := time.Now()
+	doc, err := Parse("2019-bishkek.zh.pdf", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := time.Since(start)
+	start = time.Now()
+	if _, err := Parse("again.pdf", data, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d bytes, %d paragraphs: %v the first time (with the engine's start), %v the second",
+		len(data), len(doc.Paragraphs), first, time.Since(start))
+	if doc.Format != "pdf" || doc.Encoding != EncodingPDF || doc.ID != "2019-bishkek" || doc.Lang != "zh" {
+		t.Errorf("format %q, encoding %q, id %q, lang %q", doc.Format, doc.Encoding, doc.ID, doc.Lang)
+	}
+	if doc.Title != "上海合作组织成员国元首理事会比什凯克宣言" {
+		t.Errorf("title %q", doc.Title)
+	}
+	if doc.Date != "2019-06-14" && exactCJK || doc.Place != "比什凯克" {
+		t.Errorf("date %q, place %q", doc.Date, doc.Place)
+	}
+	// The fixture has a paragraph broken by a page: a page whose first
+	// line under the running header starts at the body's left edge.
+	_, pages, err := pdfPages(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lefts []float64
+	for _, lines := range pages {
+		for _, l := range lines {
+			lefts = append(lefts, math.Round(l.left))
+		}
+	}
+	left, broken := bodyLeft(lefts), 0
+	for _, lines := range pages[1:] {
+		// Chromium writes the page's text before its header and footer.
+		if len(lines) > 0 && math.Abs(math.Round(lines[0].left)-left) < 1 {
+			broken++
+		}
+	}
+	t.Logf("%d pages, %d of them start inside a paragraph", len(pages), broken)
+	if len(pages) < 3 || broken == 0 {
+		t.Fatalf("%d pages, %d start inside a paragraph: the fixture does not test page breaks", len(pages), broken)
+	}
+	want := append([]string{"2019年6月14日，上海合作组织成员国元首理事会会议在比什凯克举行。"}, ps...)
+	var got []string
+	for _, p := range doc.Paragraphs {
+		got = append(got, p.Text)
+	}
+	if !samePDFText(t, got, want) {
+		t.Errorf("paragraphs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := len(doc.Paragraphs); n > 3 && doc.Paragraphs[n-1].Section != "一、政治合作" {
+		t.Errorf("section of the last paragraph %q, want 一、政治合作", doc.Paragraphs[n-1].Section)
+	}
+}
+
+// TestPDFRunningHeader: a header repeated at the top of every page by the
+// page itself (position: fixed) is dropped; without the Info title it is
+// the title.
+func TestPDFRunningHeader(t *testing.T) {
+	ps := pdfParagraphs()
+	page := strings.Replace(pdfPage(ps), "<body>", `<body><div style="position:fixed;top:0;left:0;right:0;text-align:center;font-size:10pt">上海合作组织秘书处文件汇编</div>`, 1)
+	page = strings.Replace(page, "<title>上海合作组织成员国元首理事会比什凯克宣言</title>", "", 1)
+	page = strings.Replace(page, "@page{size:A5;margin:22mm 18mm}", "@page{size:A5;margin:22mm 18mm} body{padding-top:0}", 1)
+	data := printPDF(t, page, false)
+	doc, err := Parse("x.pdf", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range doc.Paragraphs {
+		if strings.Contains(p.Text, "秘书处文件汇编") {
+			t.Errorf("running header left in paragraph %d: %q", p.N, p.Text)
+		}
+	}
+	if doc.Title != "上海合作组织秘书处文件汇编" {
+		t.Errorf("title %q, want the running header", doc.Title)
+	}
+	var got []string
+	for _, p := range doc.Paragraphs {
+		got = append(got, p.Text)
+	}
+	if want := append([]string{"2019年6月14日，上海合作组织成员国元首理事会会议在比什凯克举行。"}, ps...); !samePDFText(t, got, want) {
+		t.Errorf("paragraphs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPDFProblems(t *testing.T) {
+	full := printPDF(t, pdfPage(pdfParagraphs()), false)
+	noText := printPDF(t, `<!doctype html><html><body><div style="width:300px;height:200px;background:#345"></div>
+<svg width="200" height="100"><circle cx="50" cy="50" r="40" fill="red"/></svg></body></html>`, false)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"truncated", full[:400], "not a readable PDF"},
+		{"garbage", []byte("%PDF-1.7\n" + strings.Repeat("这不是PDF", 100)), "not a readable PDF"},
+		{"not a PDF", []byte("<html>hello</html>"), "not a PDF file"},
+		{"no text", noText, "no text layer (scanned PDF)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("x.pdf", tc.data, nil)
+			if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want ErrFormat with %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := Parse("x.pdf", nil, nil); !errors.Is(err, ErrEmpty) {
+		t.Errorf("empty file: %v", err)
+	}
+}
+
+func TestPDFReadDir(t *testing.T) {
+	if !IsCorpusFile("宣言.pdf") || !IsCorpusFile("X.PDF") {
+		t.Fatal("IsCorpusFile rejects .pdf")
+	}
+	dir := t.TempDir()
+	data := printPDF(t, pdfPage(pdfParagraphs()[:3]), false)
+	if err := os.WriteFile(filepath.Join(dir, "2019-bishkek.pdf"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "broken.pdf"), data[:300], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "2019-bishkek.pdf.meta"), []byte("title: 比什凯克宣言（正式文本）\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs, problems, err := ReadDir(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || docs[0].ID != "2019-bishkek" || docs[0].Title != "比什凯克宣言（正式文本）" || len(docs[0].Paragraphs) != 5 {
+		t.Errorf("docs %+v", docs)
+	}
+	if len(problems) != 1 || problems[0].Path != "broken.pdf" || !errors.Is(problems[0].Err, ErrFormat) {
+		t.Errorf("problems %v", problems)
+	}
+}
+
+func TestPDFDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"D:20190614093000+08'00'": "2019-06-14",
+		"20190614":                "2019-06-14",
+		"D:2019":                  "",
+		"D:20191314":              "",
+		"":                        "",
+	} {
+		if got := pdfDate(in); got != want {
+			t.Errorf("pdfDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPDFBody: the page structure alone, on lines as a PDF places them
+// (12 pt text, body from x=50, first lines indented by two characters).
+func TestPDFBody(t *testing.T) {
+	line := func(text string, left, top, right float64) pdfLine {
+		return pdfLine{text: text, left: left, right: right, top: top, bottom: top - 12}
+	}
+	const full = 290.0
+	pages := [][]pdfLine{{
+		line("中华人民共和国外交部文件", 120, 780, 250),
+		line("第一条　成员国决定在比什凯克设立常设机构，", 74, 700, full),
+		line("其职能由本协定规定。", 50, 682, 170),
+		line("第二条　成员国承诺在相互尊重主权的基础上", 74, 664, full),
+		line("2", 165, 40, 172),
+	}, {
+		line("中华人民共和国外交部文件", 120, 780, 250),
+		line("开展合作，并定期举行会晤。", 50, 700, 200),
+		line("第三条　本协定自签署之日起生效。", 74, 682, 250),
+		line("- 3 -", 160, 40, 178),
+	}, {
+		line("中华人民共和国外交部文件", 120, 780, 250),
+		line("第四条　本协定用中文和俄文写成，", 74, 700, full),
+		line("两种文本同等作准。", 50, 682, 160),
+		line("第4页", 160, 40, 178),
+	}}
+	body, header := pdfBody(pages)
+	want := "第一条　成员国决定在比什凯克设立常设机构，其职能由本协定规定。\n\n" +
+		"第二条　成员国承诺在相互尊重主权的基础上开展合作，并定期举行会晤。\n\n" +
+		"第三条　本协定自签署之日起生效。\n\n" +
+		"第四条　本协定用中文和俄文写成，两种文本同等作准。\n\n"
+	if body != want {
+		t.Errorf("body:\n%s\nwant:\n%s", body, want)
+	}
+	if header != "中华人民共和国外交部文件" {
+		t.Errorf("running header %q", header)
+	}
+}
