@@ -174,29 +174,7 @@ var servingRE = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/)`)
 // shuts down cleanly when interrupted.
 func TestServe(t *testing.T) {
 	indexDir := filepath.Join(t.TempDir(), "index")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir, "--reload-interval", "100ms"}, io.Discard, &stderr)
-	}()
-
-	var base string
-	deadline := time.Now().Add(60 * time.Second)
-	for base == "" && time.Now().Before(deadline) {
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited with %d:\n%s", code, stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if m := servingRE.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-		}
-	}
-	if base == "" {
-		t.Fatalf("serve did not start within 60 s:\n%s", stderr.String())
-	}
+	base, stderr := startServe(t, "--index", indexDir, "--reload-interval", "100ms")
 	if !strings.Contains(stderr.String(), "no index yet: building it") {
 		t.Errorf("serve did not say it built the index:\n%s", stderr.String())
 	}
@@ -288,16 +266,7 @@ func TestServe(t *testing.T) {
 	if !swapped {
 		t.Errorf("serve did not pick up the reindexed corpus within 10 s:\n%s", stderr.String())
 	}
-
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited with %d after interrupt:\n%s", code, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within 30 s of the interrupt")
-	}
+	// startServe stops serve at the end and checks it exits cleanly.
 }
 
 func TestServeRefusesIncompatibleIndex(t *testing.T) {
@@ -394,27 +363,7 @@ func TestServeKeepsServingWhenNewGenerationDamaged(t *testing.T) {
 	if _, err := index.Build(context.Background(), corpusDir, indexDir, index.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir, "--reload-interval", "50ms"}, io.Discard, &stderr)
-	}()
-	var base string
-	for deadline := time.Now().Add(60 * time.Second); base == "" && time.Now().Before(deadline); {
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited with %d:\n%s", code, stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if m := servingRE.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-		}
-	}
-	if base == "" {
-		t.Fatalf("serve did not start within 60 s:\n%s", stderr.String())
-	}
+	base, stderr := startServe(t, "--index", indexDir, "--reload-interval", "50ms")
 	client := &http.Client{Timeout: 10 * time.Second}
 	total := func(q string) int {
 		t.Helper()
@@ -494,14 +443,5 @@ func TestServeKeepsServingWhenNewGenerationDamaged(t *testing.T) {
 	}
 	if !swapped {
 		t.Errorf("serve did not pick up the rebuilt index within 10 s:\n%s", stderr.String())
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited with %d:\n%s", code, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop within 30 s")
 	}
 }
