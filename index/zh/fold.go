@@ -115,20 +115,11 @@ func Fold(s string) string {
 	return b.String()
 }
 
-// Key is the form in which substring matching is defined: Fold(s) keeping
-// only letters and digits. A quoted query X matches a paragraph T exactly
-// when strings.Contains(Key(T), Key(X)); spaces and punctuation (PDF line
-// breaks, comma styles) are ignored.
-func Key(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if f := fold(r); isKeyRune(f) {
-			b.WriteRune(f)
-		}
-	}
-	return b.String()
-}
+// Key is Fold(s) keeping only letters and digits: what near-identical
+// paragraphs are compared by, and what tells whether a query holds anything
+// to search for. (Quoted phrases match by ExactKey, which keeps
+// punctuation.)
+func Key(s string) string { return foldKeeping(s, isKeyRune) }
 
 // ExactKey is the form in which exact (quoted) matching is defined:
 // Fold(s) without whitespace and invisible characters (controls, format
@@ -136,11 +127,15 @@ func Key(s string) string {
 // width: a quoted query X matches a paragraph T exactly when
 // strings.Contains(ExactKey(T), ExactKey(X)), so "出：" finds 出: and 出：
 // but not 出 alone, and "恐怖主义分裂主义" does not find 恐怖主义、分裂主义.
-func ExactKey(s string) string {
+func ExactKey(s string) string { return foldKeeping(s, isExactRune) }
+
+// foldKeeping returns Fold(s) keeping only the folded runes that keep
+// accepts.
+func foldKeeping(s string, keep func(rune) bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if f := fold(r); isExactRune(f) {
+		if f := fold(r); keep(f) {
 			b.WriteRune(f)
 		}
 	}
