@@ -22,7 +22,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/scosearch/scosearch/index/corpus"
-	"github.com/scosearch/scosearch/index/zh"
+	"github.com/scosearch/scosearch/index/lang"
 )
 
 // Limits of BuildOptions.
@@ -324,7 +324,7 @@ func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, e
 	for _, d := range b.prevMeta.Documents {
 		old[d.ID] = d
 	}
-	b.meta = Meta{Format: FormatVersion, Analyzer: zh.Fingerprint(), Shards: b.shards}
+	b.meta = Meta{Format: FormatVersion, Analyzer: lang.Fingerprint(), Shards: b.shards}
 	var todo []*corpus.Document
 	var dels []DocMeta
 	for i := range docs {
@@ -501,8 +501,8 @@ func previousGeneration(indexDir string, shards int, full bool) (string, Meta, s
 	switch {
 	case err != nil:
 		return "", Meta{}, cannotReuse(err)
-	case m.Format != FormatVersion || m.Analyzer != zh.Fingerprint():
-		return "", Meta{}, fmt.Sprintf("the analyzer or index format changed (was %q format %d, now %q format %d)", m.Analyzer, m.Format, zh.Fingerprint(), FormatVersion)
+	case m.Format != FormatVersion || m.Analyzer != lang.Fingerprint():
+		return "", Meta{}, fmt.Sprintf("the analyzer or index format changed (was %q format %d, now %q format %d)", m.Analyzer, m.Format, lang.Fingerprint(), FormatVersion)
 	case m.Shards != shards:
 		return "", Meta{}, fmt.Sprintf("the shard count changed from %d to %d", m.Shards, shards)
 	case len(m.Documents) > 0 && m.Documents[0].Form == "":

@@ -15,6 +15,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/scosearch/scosearch/index/corpus"
+	"github.com/scosearch/scosearch/index/lang"
 	"github.com/scosearch/scosearch/index/zh"
 )
 
@@ -29,10 +30,15 @@ const (
 	FieldLang    = "lang"    // keyword
 	FieldSection = "section" // keyword
 	FieldN       = "n"       // paragraph number, numeric
-	FieldText    = "text"    // paragraph text: gse words (search mode), stored, with term vectors
-	FieldBigram  = "bigram"  // the same text as folded character bigrams, not stored, with term vectors
+	FieldText    = "text"    // paragraph text, stored, not indexed as such: see the fields below and lang
+	FieldBigram  = "bigram"  // the text as folded character bigrams (every language), not stored, with term vectors
 	FieldChar    = "char"    // each distinct folded letter or digit of the text once, not stored, no term vectors
 )
+
+// The words of a paragraph are indexed once, in the fields of its
+// language (lang.Language.WordField, ExactField: "words.zh", "words.ru",
+// "words.ru_exact", ...), so that each language has its own analysis
+// and BM25 statistics.
 
 // DocType is the bleve document type of a paragraph.
 const DocType = "paragraph"
@@ -68,6 +74,9 @@ type paragraphDoc struct {
 	Section string  `json:"section"`
 	N       float64 `json:"n"`
 	Text    string  `json:"text"`
+	// Words holds Text under its language's code (lang.Of(Lang)), the
+	// one property indexed into that language's fields.
+	Words map[string]string `json:"words"`
 }
 
 // BleveType makes bleve index a paragraphDoc with the paragraph mapping.
@@ -81,6 +90,7 @@ func newParagraphDoc(d *corpus.Document, p corpus.Paragraph) paragraphDoc {
 	return paragraphDoc{
 		Doc: d.ID, DocKey: DocKey(d.ID), Title: d.Title, Date: d.Date, Year: year, Place: d.Place,
 		Lang: d.Lang, Section: p.Section, N: float64(p.N), Text: p.Text,
+		Words: map[string]string{lang.Of(d.Lang).Code: p.Text},
 	}
 }
 
@@ -120,12 +130,15 @@ func NewMapping() (mapping.IndexMapping, error) {
 	title.DocValues = false // analysed text is never sorted or faceted on
 	p.AddFieldMappingsAt(FieldTitle, title)
 
-	words := bleve.NewTextFieldMapping()
-	words.Analyzer = zh.AnalyzerWord
-	words.Store = true
-	words.IncludeTermVectors = true
-	words.IncludeInAll = false
-	words.DocValues = false
+	// The text is stored for hits and snippets; every paragraph's text
+	// is indexed as bigrams and characters (exact substrings in any
+	// language), its words in its language's fields only.
+	text := bleve.NewTextFieldMapping()
+	text.Index = false
+	text.Store = true
+	text.IncludeTermVectors = false
+	text.IncludeInAll = false
+	text.DocValues = false
 	bigrams := bleve.NewTextFieldMapping()
 	bigrams.Name = FieldBigram
 	bigrams.Analyzer = zh.AnalyzerBigram
@@ -140,13 +153,23 @@ func NewMapping() (mapping.IndexMapping, error) {
 	chars.IncludeTermVectors = false
 	chars.IncludeInAll = false
 	chars.DocValues = false
-	p.AddFieldMappingsAt(FieldText, words, bigrams, chars)
+	p.AddFieldMappingsAt(FieldText, text, bigrams, chars)
+
+	words := bleve.NewDocumentStaticMapping()
+	for _, l := range lang.All() {
+		fields := []*mapping.FieldMapping{langField(l.WordAnalyzer, "")}
+		if l.Alphabetic() {
+			fields = append(fields, langField(l.ExactAnalyzer, strings.TrimPrefix(l.ExactField, lang.Property+".")))
+		}
+		words.AddFieldMappingsAt(l.Code, fields...)
+	}
+	p.AddSubDocumentMapping(lang.Property, words)
 
 	m := bleve.NewIndexMapping()
 	m.AddDocumentMapping(DocType, p)
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
 	m.DefaultAnalyzer = zh.AnalyzerWord
-	m.DefaultField = FieldText
+	m.DefaultField = lang.Of("").WordField
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.ScoringModel = bleveindex.BM25Scoring
@@ -154,6 +177,20 @@ func NewMapping() (mapping.IndexMapping, error) {
 		return nil, fmt.Errorf("index mapping: %w", err)
 	}
 	return m, nil
+}
+
+// langField is the mapping of a language's word or exact field: indexed
+// with analyzer, with positions (for phrases), not stored; name "" keeps
+// the property's path ("words.ru"), else the field is "words."+name.
+func langField(analyzer, name string) *mapping.FieldMapping {
+	f := bleve.NewTextFieldMapping()
+	f.Name = name
+	f.Analyzer = analyzer
+	f.Store = false
+	f.IncludeTermVectors = true
+	f.IncludeInAll = false
+	f.DocValues = false
+	return f
 }
 
 // indexedForm is a hash of everything the index holds of document d in

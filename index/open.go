@@ -14,7 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bolterrors "go.etcd.io/bbolt/errors"
 
-	"github.com/scosearch/scosearch/index/zh"
+	"github.com/scosearch/scosearch/index/lang"
 )
 
 // Errors of Open, to be tested with errors.Is.
@@ -32,7 +32,7 @@ var (
 
 // FormatVersion changes whenever the mapping or the layout of an index
 // changes in a way that needs a rebuild.
-const FormatVersion = 4 // 3: the char field; 4: the dockey field
+const FormatVersion = 5 // 3: the char field; 4: the dockey field; 5: words per language (index/lang)
 
 const (
 	currentFile = "CURRENT"        // names the current generation directory
@@ -48,7 +48,7 @@ const DefaultTimeout = time.Second
 // shards as scosearch.json.
 type Meta struct {
 	Format     int       `json:"format"`
-	Analyzer   string    `json:"analyzer"` // zh.Fingerprint() at build time
+	Analyzer   string    `json:"analyzer"` // lang.Fingerprint() at build time
 	Built      time.Time `json:"built"`
 	Shards     int       `json:"shards"`
 	Paragraphs int       `json:"paragraphs"`
@@ -185,7 +185,7 @@ func readMeta(gen string) (Meta, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, fmt.Errorf("%w: %s: %v; run scosearch reindex --full", ErrDamaged, filepath.Join(gen, metaFile), err)
 	}
-	if m.Format != FormatVersion || m.Analyzer != zh.Fingerprint() {
+	if m.Format != FormatVersion || m.Analyzer != lang.Fingerprint() {
 		return m, nil // incompatible: the callers say so, whatever the checksum
 	}
 	return m, checkMeta(gen, m)
@@ -196,9 +196,9 @@ func openGeneration(gen string, opts OpenOptions) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.Format != FormatVersion || m.Analyzer != zh.Fingerprint() {
+	if m.Format != FormatVersion || m.Analyzer != lang.Fingerprint() {
 		return nil, fmt.Errorf("%w: %q was built with format %d and analyzer %q, this program uses format %d and analyzer %q; run scosearch reindex --full",
-			ErrIncompatible, gen, m.Format, m.Analyzer, FormatVersion, zh.Fingerprint())
+			ErrIncompatible, gen, m.Format, m.Analyzer, FormatVersion, lang.Fingerprint())
 	}
 	if m.Shards < 1 || m.Shards > MaxShards {
 		return nil, fmt.Errorf("%w: %q records %d shards; run scosearch reindex --full", ErrDamaged, gen, m.Shards)

@@ -19,6 +19,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
 	"github.com/scosearch/scosearch/index/zh"
 )
 
@@ -367,41 +368,32 @@ func newHit(r ranked, p plan) Hit {
 		h.Match = MatchPartial
 		h.Missing = append([]string{}, r.missing...)
 	}
-	h.Snippets = snippets(h.Text, p.spans(h.Text))
+	h.Snippets = snippets(h.Text, p.spans(h.Text, h.Lang))
 	return h
 }
 
-// spans returns where the plan's requirements occur in text: each form's
-// exact string, or, where it is not there, those of its words that are;
-// and the parts of a long word the text holds instead of the whole. The
-// text itself is searched (zh.Find, the same folding as the index), so no
-// term vectors need to be read from the index for highlighting.
-func (p plan) spans(text string) []span {
+// spans returns where the plan's requirements occur in text, a paragraph
+// of language code: each form's exact string, or, where it is not there,
+// those of its words that are (formSpans); and the parts of a long word
+// the text holds instead of the whole. The text itself is searched (the
+// same folding and analysis as the index), so no term vectors need to be
+// read from the index for highlighting.
+func (p plan) spans(text, code string) []span {
 	var out []span
-	add := func(key string) bool {
-		found := false
-		for _, s := range zh.Find(text, key) {
-			out = append(out, span{s[0], s[1]})
-			found = true
-		}
-		return found
-	}
+	l := lang.Of(code)
 	for _, r := range p.reqs {
 		held := false
 		for _, f := range r.forms {
-			if add(f.exact) {
+			for _, s := range formSpans(f, text, l) {
+				out = append(out, span{s[0], s[1]})
 				held = true
-				continue
-			}
-			if len(f.words) > 1 {
-				for _, w := range f.words {
-					held = add(w) || held
-				}
 			}
 		}
 		if !held {
 			for _, part := range r.parts {
-				add(part)
+				for _, s := range zh.Find(text, part) {
+					out = append(out, span{s[0], s[1]})
+				}
 			}
 		}
 	}
@@ -537,7 +529,7 @@ func (e *Engine) document(ctx context.Context, id, q string, from, size int) (*D
 	}
 	if marks && len(paras) > 0 {
 		for i := range paras {
-			if sp := p.spans(paras[i].Text); len(sp) > 0 {
+			if sp := p.spans(paras[i].Text, d.Lang); len(sp) > 0 {
 				paras[i].HTML = highlight(paras[i].Text, sp)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
 	"github.com/scosearch/scosearch/index/zh"
 )
 
@@ -29,8 +30,11 @@ type plan struct {
 	reqs []requirement
 	// whole holds the ExactKey forms of the positive query read as one
 	// string (its words and phrases in order, with synonyms): a paragraph
-	// holding one ranks first.
-	whole []string
+	// holding one ranks first. wholeAlpha holds, by alphabetic language,
+	// the Key of the query's words and phrases in order: a paragraph of
+	// that language holding them in a row ranks first.
+	whole      []string
+	wholeAlpha map[string]string
 }
 
 // requirement is one thing a paragraph of a full match holds.
@@ -45,10 +49,20 @@ type requirement struct {
 	partsQ []query.Query
 }
 
-// form is one way of writing a requirement.
+// form is one way of writing a requirement, in one language.
 type form struct {
-	exact string   // zh.ExactKey of the form
-	words []string // its gse words (ExactKey), all present also satisfy it; nil for a phrase
+	// lang is "" for a Chinese form, checked in zh.ExactKey of any
+	// paragraph (onlyZh: of Chinese paragraphs only, for a Latin or digit
+	// word searched in every language); else the alphabetic language of
+	// the form, checked in that language's paragraphs only (see paraKeys).
+	lang   string
+	onlyZh bool
+	// phrase: an alphabetic quoted phrase, checked in the exact words
+	// (lang.Language.ExactKey), not the stems.
+	phrase bool
+	exact  string   // the form's key: zh.ExactKey, or the language's QueryKey or ExactKey
+	words  []string // Chinese: its gse words (ExactKey), all present also satisfy it; nil for a phrase
+	stem   string   // alphabetic: its stemmed words (lang.Language.Key), for proximity
 }
 
 // newPlan turns a parsed query into a plan.
@@ -57,34 +71,25 @@ func newPlan(root qand) plan {
 	var musts, boosts, nots []query.Query
 	var filters []qfilter
 	var wholeParts [][]string
+	var alphaWhole []string
 	for _, m := range root.must {
 		switch n := m.(type) {
 		case qfilter:
 			filters = append(filters, n)
 		case qterm:
-			if n.phrase {
-				r := requirement{label: n.String(), q: phraseQuery(n.text), forms: []form{{exact: zh.ExactKey(n.text)}}}
+			reqs := termReqs(n)
+			for _, r := range reqs {
 				p.reqs = append(p.reqs, r)
 				musts = append(musts, r.q)
+			}
+			alphaWhole = append(alphaWhole, n.text)
+			if n.phrase {
 				wholeParts = append(wholeParts, []string{zh.ExactKey(n.text)})
 				continue
 			}
-			units := zh.Units(n.text)
-			content := 0
-			for _, u := range units {
-				if !u.Stop {
-					content++
-				}
-			}
-			for _, u := range units {
-				if u.Stop {
-					continue
-				}
-				r := unitRequirement(u)
-				p.reqs = append(p.reqs, r)
-				musts = append(musts, r.q)
-			}
-			if content > 1 || len(units) > content {
+			langs := queryLangs(n.text, true)
+			chinese := len(langs) == 1 && !langs[0].Alphabetic()
+			if chinese && (len(reqs) > 1 || len(zh.Units(n.text)) > len(reqs)) {
 				// the word as typed, contiguous, ranks first
 				exact := substringQuery(n.text)
 				if b, ok := exact.(query.BoostableQuery); ok {
@@ -107,6 +112,17 @@ func newPlan(root qand) plan {
 		nots = append(nots, compile(m))
 	}
 	p.whole = joinForms(wholeParts)
+	if len(alphaWhole) > 0 {
+		text := strings.Join(alphaWhole, " ")
+		for _, l := range lang.All() {
+			if k := l.Key(text); l.Alphabetic() && k != "" {
+				if p.wholeAlpha == nil {
+					p.wholeAlpha = map[string]string{}
+				}
+				p.wholeAlpha[l.Code] = k
+			}
+		}
+	}
 	p.full = andQuery(musts, boosts, nots, filters)
 	anyOf := func(withParts bool) query.Query {
 		var qs []query.Query
@@ -132,14 +148,17 @@ func newPlan(root qand) plan {
 	return p
 }
 
-// unitRequirement is the requirement of one unit of an unquoted word: any
-// of its forms (the unit and its synonyms), each as its gse words or as
-// its exact string (see wordQuery).
-func unitRequirement(u zh.Unit) requirement {
+// unitRequirement is the requirement of one unit of an unquoted Chinese
+// word: any of its forms (the unit and its synonyms), each as its gse
+// words or as its exact string (see wordQuery); onlyZh marks the forms of
+// a word searched in other languages too (see form).
+func unitRequirement(u zh.Unit, onlyZh bool) requirement {
 	r := requirement{label: u.Text}
 	alts := make([]query.Query, 0, len(u.Alts))
 	for _, a := range u.Alts {
-		r.forms = append(r.forms, newForm(a))
+		f := newForm(a)
+		f.onlyZh = onlyZh
+		r.forms = append(r.forms, f)
 		alts = append(alts, wordQuery(a))
 	}
 	r.q = alts[0]
@@ -148,7 +167,7 @@ func unitRequirement(u zh.Unit) requirement {
 	}
 	parts, bigrams := zh.Parts(u.Text)
 	for _, part := range parts {
-		field := index.FieldText
+		field := lang.Of("").WordField
 		if bigrams {
 			field = index.FieldBigram
 		}
@@ -181,11 +200,8 @@ func leafForms(n qnode) []form {
 	var out []form
 	switch n := n.(type) {
 	case qterm:
-		if n.phrase {
-			return []form{{exact: zh.ExactKey(n.text)}}
-		}
-		for _, v := range zh.Variants(n.text) {
-			out = append(out, newForm(v))
+		for _, r := range termReqs(n) {
+			out = append(out, r.forms...)
 		}
 	case qor:
 		for _, m := range n.any {
@@ -246,30 +262,31 @@ func display(n qnode) string {
 	return n.String()
 }
 
-// holds reports whether a paragraph whose ExactKey is key satisfies the
+// holds reports whether a paragraph with keys pk satisfies the
 // requirement, and how often its forms occur.
-func (r requirement) holds(key string) (bool, int) {
+func (r requirement) holds(pk *paraKeys) (bool, int) {
 	if r.group != nil {
-		if !present(r.group, key) {
+		if !present(r.group, pk) {
 			return false, 0
 		}
 		tf := 0
 		for _, f := range r.forms {
-			tf += f.count(key)
+			tf += f.count(pk)
 		}
 		return true, max(tf, 1)
 	}
 	tf := 0
 	for _, f := range r.forms {
-		tf += f.count(key)
+		tf += f.count(pk)
 	}
 	return tf > 0, tf
 }
 
-// count returns how often the form occurs in key: its exact string, or 1
-// when only all its words are there.
-func (f form) count(key string) int {
-	if f.exact == "" {
+// count returns how often the form occurs in a paragraph with keys pk:
+// its exact string, or 1 when only all its words are there.
+func (f form) count(pk *paraKeys) int {
+	key, ok := f.key(pk)
+	if !ok || f.exact == "" {
 		return 0
 	}
 	if n := strings.Count(key, f.exact); n > 0 {
@@ -286,42 +303,32 @@ func (f form) count(key string) int {
 	return 1
 }
 
-// present evaluates a query expression on a paragraph's ExactKey, by
-// substrings (filters hold: the index checked them).
-func present(n qnode, key string) bool {
+// present evaluates a query expression on a paragraph with keys pk, by
+// its forms (filters hold: the index checked them).
+func present(n qnode, pk *paraKeys) bool {
 	switch n := n.(type) {
 	case qterm:
-		if n.phrase {
-			return strings.Contains(key, zh.ExactKey(n.text))
-		}
-		for _, u := range zh.Units(n.text) {
-			if u.Stop {
-				continue
-			}
-			ok := false
-			for _, a := range u.Alts {
-				ok = ok || newForm(a).count(key) > 0
-			}
-			if !ok {
+		for _, r := range termReqs(n) {
+			if ok, _ := r.holds(pk); !ok {
 				return false
 			}
 		}
 		return true
 	case qor:
 		for _, m := range n.any {
-			if present(m, key) {
+			if present(m, pk) {
 				return true
 			}
 		}
 		return false
 	case qand:
 		for _, m := range n.must {
-			if !present(m, key) {
+			if !present(m, pk) {
 				return false
 			}
 		}
 		for _, m := range n.not {
-			if present(m, key) {
+			if present(m, pk) {
 				return false
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
 	"github.com/scosearch/scosearch/index/zh"
 )
 
@@ -21,23 +22,14 @@ const exactBoost = 3
 func compile(n qnode) query.Query {
 	switch n := n.(type) {
 	case qterm:
-		if n.phrase {
-			return phraseQuery(n.text)
-		}
-		units := zh.Units(n.text)
-		content := 0
-		for _, u := range units {
-			if !u.Stop {
-				content++
-			}
-		}
 		var reqs []query.Query
-		for _, u := range units {
-			if !u.Stop {
-				reqs = append(reqs, unitRequirement(u).q)
-			}
+		for _, r := range termReqs(n) {
+			reqs = append(reqs, r.q)
 		}
-		if len(reqs) == 1 {
+		switch len(reqs) {
+		case 0:
+			return query.NewMatchNoneQuery() // only question or function words: never required
+		case 1:
 			return reqs[0]
 		}
 		return query.NewConjunctionQuery(reqs)
@@ -129,7 +121,7 @@ func wordQuery(v string) query.Query {
 		return substringQuery(k)
 	}
 	words := query.NewMatchQuery(v)
-	words.SetField(index.FieldText)
+	words.SetField(lang.Of("").WordField)
 	words.Analyzer = zh.AnalyzerWordQuery
 	words.SetOperator(query.MatchQueryOperatorAnd)
 	exact := substringQuery(v)
@@ -143,7 +135,7 @@ func wordQuery(v string) query.Query {
 // field, ranked higher when it is also a phrase of gse words.
 func phraseQuery(v string) query.Query {
 	words := query.NewMatchPhraseQuery(v)
-	words.SetField(index.FieldText)
+	words.SetField(lang.Of("").WordField)
 	words.Analyzer = zh.AnalyzerWordQuery
 	return query.NewBooleanQuery([]query.Query{substringQuery(v)}, []query.Query{words}, nil)
 }

@@ -10,7 +10,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"github.com/scosearch/scosearch/index"
-	"github.com/scosearch/scosearch/index/zh"
+	"github.com/scosearch/scosearch/index/lang"
 )
 
 // Ranking. bleve finds the matches and picks the best rankWindow of them by
@@ -115,11 +115,28 @@ func noWeights(p plan) []weight {
 	return out
 }
 
-// formFrequency estimates how many paragraphs hold the form.
+// formFrequency estimates how many paragraphs hold the form: for an
+// alphabetic form, those holding its rarest word (in the language's word
+// or exact field).
 func formFrequency(f form, shards []bleve.Index) float64 {
+	if f.lang != "" {
+		l := lang.Of(f.lang)
+		field := l.WordField
+		if f.phrase {
+			field = l.ExactField
+		}
+		best := -1
+		for _, t := range strings.Fields(f.exact) {
+			if df := termFrequency(shards, field, t); best < 0 || df < best {
+				best = df
+			}
+		}
+		return float64(max(best, 0))
+	}
+	words := lang.Of("").WordField
 	rs := []rune(f.exact)
 	if len(rs) < 2 {
-		return float64(termFrequency(shards, index.FieldText, f.exact))
+		return float64(termFrequency(shards, words, f.exact))
 	}
 	best := -1
 	for i := 0; i+1 < len(rs); i++ {
@@ -133,7 +150,7 @@ func formFrequency(f form, shards []bleve.Index) float64 {
 	}
 	if len(f.words) == 1 {
 		// a known word: its own count, if the bigrams overstate it
-		if df := termFrequency(shards, index.FieldText, f.words[0]); df > 0 && df < best {
+		if df := termFrequency(shards, words, f.words[0]); df > 0 && df < best {
 			best = df
 		}
 	}
@@ -209,20 +226,25 @@ func annotate(p plan, idf []weight, h *ranked) {
 	}
 	text, _ := h.dm.Fields[index.FieldText].(string)
 	title, _ := h.dm.Fields[index.FieldTitle].(string)
-	key := zh.ExactKey(text)
-	titleKey := zh.ExactKey(title)
-	dl := float64(utf8.RuneCountInString(key))
+	code, _ := h.dm.Fields[index.FieldLang].(string)
+	pk, titleKey := newParaKeys(text, code), newParaKeys(title, code)
+	dl := float64(utf8.RuneCountInString(pk.zh))
+	if pk.lang.Alphabetic() {
+		// in words, two characters each: about the length in characters
+		// of the same paragraph in Chinese
+		dl = 2 * float64(strings.Count(pk.words, " ")-1)
+	}
 	norm := bm25K1 * (1 - bm25B + bm25B*dl/avgParagraphRunes)
 	var score, inTitle float64
 	h.missing, h.covered = nil, 0
 	for j, r := range p.reqs {
-		ok, _ := r.holds(key)
+		ok, _ := r.holds(pk)
 		if !ok {
 			h.missing = append(h.missing, r.label)
 			// pieces of a long word count for part of its weight
 			have := 0
 			for _, part := range r.parts {
-				if strings.Contains(key, part) {
+				if strings.Contains(pk.zh, part) {
 					have++
 				}
 			}
@@ -235,7 +257,7 @@ func annotate(p plan, idf []weight, h *ranked) {
 		}
 		h.covered += idf[j].req
 		for k, f := range r.forms {
-			if tf := float64(f.count(key)); tf > 0 {
+			if tf := float64(f.count(pk)); tf > 0 {
 				score += idf[j].forms[k] * tf * (bm25K1 + 1) / (tf + norm)
 			}
 		}
@@ -265,9 +287,9 @@ func annotate(p plan, idf []weight, h *ranked) {
 	h.missing = nil
 	h.tier = tierOther
 	switch {
-	case containsAny(key, p.whole):
+	case p.contiguous(pk):
 		h.tier = tierContiguous
-	case len(p.reqs) > 1 && near(p, key):
+	case len(p.reqs) > 1 && near(p, pk):
 		h.tier = tierClose
 	}
 }
@@ -282,9 +304,14 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-func containsAny(key string, forms []string) bool {
-	for _, f := range forms {
-		if f != "" && strings.Contains(key, f) {
+// contiguous reports whether a paragraph holds the whole query in a row.
+func (p plan) contiguous(pk *paraKeys) bool {
+	if pk.lang.Alphabetic() {
+		w := p.wholeAlpha[pk.lang.Code]
+		return w != "" && strings.Contains(pk.words, w)
+	}
+	for _, f := range p.whole {
+		if f != "" && strings.Contains(pk.zh, f) {
 			return true
 		}
 	}
@@ -295,14 +322,18 @@ func containsAny(key string, forms []string) bool {
 // stretch of key at most proximitySlack bytes longer than the requirements
 // themselves: the smallest window holding all of them, found by sweeping
 // over their occurrences in order.
-func near(p plan, key string) bool {
+func near(p plan, pk *paraKeys) bool {
 	type occ struct{ at, end, req int }
 	var occs []occ
 	need := 0
 	for i, r := range p.reqs {
 		found, shortest := false, 0
 		for _, f := range r.forms {
-			for _, s := range append([]string{f.exact}, f.words...) {
+			key, needle, ok := f.stemKey(pk)
+			if !ok {
+				continue
+			}
+			for _, s := range append([]string{needle}, f.words...) {
 				if s == "" {
 					continue
 				}

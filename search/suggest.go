@@ -13,7 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
 	"github.com/scosearch/scosearch/index/zh"
 )
 
@@ -195,7 +195,7 @@ func dictCompletions(ctx context.Context, shards []bleve.Index, word string, k i
 // walkDict adds the document frequencies of the text field's words that
 // start with word in one shard to df, reading at most limit entries.
 func walkDict(ctx context.Context, s bleve.Index, word string, limit int, df map[string]int) (err error) {
-	d, err := s.FieldDictPrefix(index.FieldText, []byte(word))
+	d, err := s.FieldDictPrefix(lang.Of("").WordField, []byte(word))
 	if err != nil {
 		return fmt.Errorf("term dictionary: %w", err)
 	}

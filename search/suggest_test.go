@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
 	"github.com/scosearch/scosearch/index/zh"
 )
 
@@ -132,7 +133,7 @@ func TestSuggestCountsAreSearchTotals(t *testing.T) {
 func TestSuggestOffersEveryWord(t *testing.T) {
 	e := openTestEngine(t)
 	for _, prefix := range []string{"上合", "阿", "反"} {
-		d, err := e.cur.Load().idx.Bleve().FieldDictPrefix(index.FieldText, []byte(prefix))
+		d, err := e.cur.Load().idx.Bleve().FieldDictPrefix(lang.Of("").WordField, []byte(prefix))
 		if err != nil {
 			t.Fatal(err)
 		}

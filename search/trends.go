@@ -13,7 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/scosearch/scosearch/index"
-	"github.com/scosearch/scosearch/index/zh"
+	"github.com/scosearch/scosearch/index/lang"
 )
 
 // Trends is the timeline of a formulation: how many paragraphs of the
@@ -176,7 +176,7 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 		if d == nil {
 			continue // cannot happen: the facet counted every document
 		}
-		*d.Occurrences += p.occurrences(text)
+		*d.Occurrences += p.occurrences(text, g.docs[doc].Lang)
 		if n, ok := firstN[doc]; !ok || int(nf) < n {
 			firstN[doc] = int(nf)
 		}
@@ -303,20 +303,13 @@ const maxTrendYears = 200
 // occurrences counts the places in text where the plan's requirements
 // occur (see YearCount.Occurrences): for each requirement, its forms'
 // spans (as highlighting finds them), overlapping ones counted once.
-func (p plan) occurrences(text string) int {
+func (p plan) occurrences(text, code string) int {
 	n := 0
+	l := lang.Of(code)
 	for _, r := range p.reqs {
 		var spans [][2]int
 		for _, f := range r.forms {
-			if s := zh.Find(text, f.exact); len(s) > 0 {
-				spans = append(spans, s...)
-				continue
-			}
-			if len(f.words) > 1 {
-				for _, w := range f.words {
-					spans = append(spans, zh.Find(text, w)...)
-				}
-			}
+			spans = append(spans, formSpans(f, text, l)...)
 		}
 		n += disjoint(spans)
 	}

@@ -48,7 +48,8 @@ func t2sMap() map[rune]rune {
 }
 
 // foldRune folds one rune: width (full-width to half-width, half-width
-// katakana to full-width), then lower case, then traditional to simplified.
+// katakana to full-width), then lower case, then traditional to simplified;
+// the Russian ё is folded to е (Russian texts mostly write е for it).
 func foldRune(r rune, t2s map[rune]rune) rune {
 	if r < utf8.RuneSelf {
 		if 'A' <= r && r <= 'Z' {
@@ -63,6 +64,9 @@ func foldRune(r rune, t2s map[rune]rune) rune {
 		r = f
 	}
 	r = unicode.ToLower(r)
+	if r == 'ё' {
+		return 'е'
+	}
 	if s, ok := t2s[r]; ok {
 		r = s
 	}

@@ -68,7 +68,7 @@ const (
 
 // Version changes whenever the code could produce other tokens for the
 // same text. Fingerprint adds the data files.
-const Version = "3" // 2: punctuation in the bigram field; 3: the char analyzer
+const Version = "4" // 2: punctuation in the bigram field; 3: the char analyzer; 4: ё folds to е
 
 // gseVersion is the gse module whose embedded dictionary is used; its
 // dictionary changes the word tokens. Keep it in step with go.mod.

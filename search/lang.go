@@ -1,0 +1,270 @@
+package search
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
+	"github.com/scosearch/scosearch/index/zh"
+)
+
+// Languages. A query word is searched in the languages of its script
+// (lang.ForQuery): a Chinese word on the Chinese word field and the
+// bigram field, as zh defines; a Russian or English word on its
+// language's word field, stemmed (Шанхайская организация finds
+// Шанхайской организации); a word of Latin letters or digits, written in
+// every language's texts, in all of them. A quoted phrase in Chinese (or
+// of punctuation) matches characters on the bigram field, in any
+// paragraph; a quoted phrase of Russian or English words matches the
+// paragraphs of that language holding the same words in a row, case and
+// ё/е aside (the language's exact field). The ranking checks each hit in
+// the same terms (paraKeys).
+
+// paraKeys are the keys of one paragraph that forms are checked in.
+type paraKeys struct {
+	lang lang.Language // the language whose fields index it (lang.Of)
+	zh   string        // zh.ExactKey of the text: Chinese forms, any paragraph
+	// words and exact are the alphabetic language's Key and ExactKey of
+	// the text ("" for Chinese paragraphs).
+	words, exact string
+}
+
+// newParaKeys computes the keys of a paragraph of language code.
+func newParaKeys(text, code string) *paraKeys {
+	pk := &paraKeys{lang: lang.Of(code), zh: zh.ExactKey(text)}
+	if pk.lang.Alphabetic() {
+		pk.words, pk.exact = pk.lang.Key(text), pk.lang.ExactKey(text)
+	}
+	return pk
+}
+
+// key returns the key of pk that form f is checked in, and false when f
+// cannot occur in such a paragraph.
+func (f form) key(pk *paraKeys) (string, bool) {
+	switch {
+	case f.lang == "":
+		if f.onlyZh && pk.lang.Alphabetic() {
+			return "", false
+		}
+		return pk.zh, true
+	case f.lang != pk.lang.Code:
+		return "", false
+	case f.phrase:
+		return pk.exact, true
+	}
+	return pk.words, true
+}
+
+// stemKey returns the key of pk in which f is placed for proximity and
+// contiguity, with f's own string in it: for an alphabetic form, the
+// stemmed words (a phrase's stems too), else the Chinese key.
+func (f form) stemKey(pk *paraKeys) (key, needle string, ok bool) {
+	if f.lang == "" {
+		k, ok := f.key(pk)
+		return k, f.exact, ok
+	}
+	if f.lang != pk.lang.Code {
+		return "", "", false
+	}
+	return pk.words, f.stem, true
+}
+
+// termReqs returns the requirements of one word or quoted phrase: for a
+// Chinese word, one per unit (zh.Units: question and function words left
+// out); else one, its forms in each language it is searched in. A word
+// that some of its languages leave out as a stop word (the, и) gives none.
+func termReqs(n qterm) []requirement {
+	langs := queryLangs(n.text, !n.phrase)
+	if n.phrase {
+		r := requirement{label: n.String()}
+		var alts []query.Query
+		shared := len(langs) > 1
+		for _, l := range langs {
+			if !l.Alphabetic() {
+				q := phraseQuery(n.text)
+				if shared {
+					q = onlyNonAlphabetic(q)
+				}
+				alts = append(alts, q)
+				r.forms = append(r.forms, form{exact: zh.ExactKey(n.text), onlyZh: shared})
+				continue
+			}
+			exact := l.ExactKey(n.text)
+			if exact == "" {
+				continue
+			}
+			q := query.NewMatchPhraseQuery(n.text)
+			q.SetField(l.ExactField)
+			q.Analyzer = l.ExactAnalyzer
+			alts = append(alts, q)
+			r.forms = append(r.forms, form{lang: l.Code, phrase: true, exact: exact, stem: l.Key(n.text)})
+		}
+		r.q = anyQuery(alts)
+		return []requirement{r}
+	}
+	if len(langs) == 1 && !langs[0].Alphabetic() {
+		var out []requirement
+		for _, u := range zh.Units(n.text) {
+			if !u.Stop {
+				out = append(out, unitRequirement(u, false))
+			}
+		}
+		return out
+	}
+	r := requirement{label: n.text}
+	var alts []query.Query
+	variants := zh.Variants(n.text)
+	for _, l := range langs {
+		if !l.Alphabetic() {
+			units := zh.Units(n.text)
+			if len(units) != 1 || units[0].Stop {
+				// Latin or digits that zh cuts in pieces: the string
+				// itself, as the bigram field holds it
+				units = []zh.Unit{{Text: n.text, Alts: []string{zh.Fold(n.text)}}}
+			}
+			u := unitRequirement(units[0], true)
+			alts = append(alts, onlyNonAlphabetic(u.q))
+			r.forms = append(r.forms, u.forms...)
+			r.parts, r.partsQ = u.parts, u.partsQ
+			continue
+		}
+		// the word, and the members of its synonym group written in
+		// this language's script (SCO: also ШОС in Russian paragraphs)
+		for _, v := range variants {
+			if !slices.ContainsFunc(lang.ForQuery(v), func(m lang.Language) bool { return m.Code == l.Code }) {
+				continue
+			}
+			k := l.QueryKey(v)
+			if k == "" {
+				if v == variants[0] && l.ExactKey(v) != "" {
+					return nil // a stop word of l
+				}
+				continue
+			}
+			q := query.NewMatchQuery(v)
+			q.SetField(l.WordField)
+			q.Analyzer = l.QueryAnalyzer
+			q.SetOperator(query.MatchQueryOperatorAnd)
+			alts = append(alts, q)
+			r.forms = append(r.forms, form{lang: l.Code, exact: k, stem: k})
+		}
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	r.q = anyQuery(alts)
+	return []requirement{r}
+}
+
+// queryLangs returns the languages a word or phrase is searched in:
+// those of its script, those of the other members of its synonym group
+// (ШОС finds 上合组织 and SCO) when synonyms is set, and Chinese alone for a string with no letter or
+// digit ("：" as a quoted phrase).
+func queryLangs(text string, synonyms bool) []lang.Language {
+	langs := lang.ForQuery(text)
+	if len(langs) == 0 {
+		return []lang.Language{lang.Of("")}
+	}
+	if synonyms && langs[0].Alphabetic() {
+		if vs := zh.Variants(text); len(vs) > 1 {
+			// a synonym group's members in other scripts
+			for _, v := range vs[1:] {
+				for _, l := range lang.ForQuery(v) {
+					if !slices.ContainsFunc(langs, func(m lang.Language) bool { return m.Code == l.Code }) {
+						langs = append(langs, l)
+					}
+				}
+			}
+			slices.SortStableFunc(langs, func(a, b lang.Language) int { return langIndex(a) - langIndex(b) })
+		}
+	}
+	return langs
+}
+
+// langIndex is the place of l in the registry.
+func langIndex(l lang.Language) int {
+	return slices.IndexFunc(lang.All(), func(m lang.Language) bool { return m.Code == l.Code })
+}
+
+// onlyNonAlphabetic restricts q to paragraphs of no alphabetic language,
+// those the Chinese fields analyse: a Latin word's Chinese clause must not
+// find "sco" inside "scope" in an English paragraph, where its English
+// clause decides.
+func onlyNonAlphabetic(q query.Query) query.Query {
+	var not []query.Query
+	for _, l := range lang.All() {
+		if l.Alphabetic() {
+			t := query.NewTermQuery(l.Code)
+			t.SetField(index.FieldLang)
+			not = append(not, t)
+		}
+	}
+	if len(not) == 0 {
+		return q
+	}
+	return query.NewBooleanQuery([]query.Query{q}, nil, not)
+}
+
+// anyQuery is the disjunction of qs (a query matching nothing for none).
+func anyQuery(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return query.NewMatchNoneQuery()
+	case 1:
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// formSpans returns where form f occurs in text, a paragraph of language
+// code, as byte offsets: its exact string (or, for a Chinese form, each
+// of its words where the whole is not there); nil when it cannot occur in
+// such a paragraph.
+func formSpans(f form, text string, l lang.Language) [][2]int {
+	if f.lang == "" {
+		if f.onlyZh && l.Alphabetic() {
+			return nil
+		}
+		if s := zh.Find(text, f.exact); len(s) > 0 || len(f.words) < 2 {
+			return s
+		}
+		var out [][2]int
+		for _, w := range f.words {
+			out = append(out, zh.Find(text, w)...)
+		}
+		return out
+	}
+	if f.lang != l.Code {
+		return nil
+	}
+	analyzer := l.WordAnalyzer
+	if f.phrase {
+		analyzer = l.ExactAnalyzer
+	}
+	return findTerms(lang.Tokens(analyzer, text), strings.Fields(f.exact))
+}
+
+// findTerms returns the spans of each run of tokens whose terms are want,
+// in order.
+func findTerms(toks []lang.Token, want []string) [][2]int {
+	if len(want) == 0 {
+		return nil
+	}
+	var out [][2]int
+	for i := 0; i+len(want) <= len(toks); i++ {
+		ok := true
+		for j, w := range want {
+			if toks[i+j].Term != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, [2]int{toks[i].Start, toks[i+len(want)-1].End})
+		}
+	}
+	return out
+}
