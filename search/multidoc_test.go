@@ -21,7 +21,7 @@ import (
 	"github.com/scosearch/scosearch/index/zh"
 )
 
-// scoCorpusDir is the multi-document test corpus: ten short SCO-style
+// scoCorpusDir is the multi-document test corpus: eleven short SCO-style
 // declarations and communiqués of 2015-2024 written for the tests, two in
 // traditional characters, one in Russian (index/corpus TestReadDirSCO pins
 // their metadata).

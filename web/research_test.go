@@ -20,7 +20,7 @@ import (
 	"github.com/scosearch/scosearch/web"
 )
 
-// The research corpora: testdata/sco (ten documents, 2015-2024, one
+// The research corpora: testdata/sco (eleven documents, 2015-2024, one
 // translation), and a small corpus whose text holds what breaks naive
 // CSV and RIS writers.
 var research struct {
@@ -350,12 +350,19 @@ func TestDocsPage(t *testing.T) {
 		}
 		prev = d.Date
 	}
-	// The Samarkand declaration and its Russian translation link to each other.
+	// The Samarkand declaration and its Russian and English translations
+	// link to each other.
 	for _, r := range all {
 		switch r[1] {
 		case "2022-samarkand-declaration":
-			if !strings.Contains(r[6], `href="/docs/2022-samarkand-declaration.ru" hreflang="ru">俄文`) {
+			if !strings.Contains(r[6], `href="/docs/2022-samarkand-declaration.ru" hreflang="ru">俄文`) ||
+				!strings.Contains(r[6], `href="/docs/2022-samarkand-declaration.en" hreflang="en">`) {
 				t.Errorf("original: translations %q", r[6])
+			}
+		case "2022-samarkand-declaration.en":
+			if !strings.Contains(r[6], `href="/docs/2022-samarkand-declaration" hreflang="zh">中文`) ||
+				!strings.Contains(r[6], `href="/docs/2022-samarkand-declaration.ru" hreflang="ru">俄文`) {
+				t.Errorf("English translation: %q", r[4:])
 			}
 		case "2022-samarkand-declaration.ru":
 			if !strings.Contains(r[6], `href="/docs/2022-samarkand-declaration" hreflang="zh">中文`) || r[4] != "俄文" {

@@ -16,7 +16,7 @@ import (
 	"github.com/scosearch/scosearch/web"
 )
 
-// scoEngine is a search.Engine over testdata/sco, the ten documents of
+// scoEngine is a search.Engine over testdata/sco, the eleven documents of
 // 2015-2024, built once per test binary.
 var scoEng struct {
 	once sync.Once

@@ -6,14 +6,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// scoDir is the multi-document test corpus: ten short SCO-style
+// scoDir is the multi-document test corpus: eleven short SCO-style
 // declarations and communiqués of 2015-2024, written for the tests (they
-// are not the real texts), two in traditional characters and one in
-// Russian. The search package's tests search it across documents.
+// are not the real texts), two in traditional characters, one in Russian
+// and one in English (the 2022 declaration's translations). The search package's tests search it across documents.
 const scoDir = "../../testdata/sco"
 
 // TestReadDirSCO reads the test corpus and checks every document's
-// metadata, from front matter (2015, 2018, 2021, 2023, the Russian text), a
+// metadata, from front matter (2015, 2018, 2021, 2023, the Russian and English texts), a
 // .meta sidecar (2016, 2022) or inference (2017: title from the heading
 // line, date from 年月日, place from 在…举行; 2024: date from the file name),
 // and the sections of the one document with numbered sections.
@@ -36,7 +36,8 @@ func TestReadDirSCO(t *testing.T) {
 		{"2018-qingdao-declaration", "上海合作组织成员国元首理事会青岛宣言", "2018-06-10", "青岛", "zh", EncodingUTF8, 16},
 		{"2018-qingdao-press-communique", "上海合作组织成员国元首理事会会议新闻公报", "2018-06-10", "青岛", "zh", EncodingUTF8, 10},
 		{"2021-dushanbe-declaration", "上海合作組織二十周年杜尚別宣言", "2021-09-17", "杜尚别", "zh", EncodingUTF8, 14},
-		{"2022-samarkand-declaration.ru", "Самаркандская декларация Совета глав государств-членов ШОС", "2022-09-16", "撒马尔罕", "ru", EncodingUTF8, 5},
+		{"2022-samarkand-declaration.en", "Samarkand Declaration of the Council of Heads of State of the SCO Member States", "2022-09-16", "撒马尔罕", "en", EncodingUTF8, 8},
+		{"2022-samarkand-declaration.ru", "Самаркандская декларация Совета глав государств-членов ШОС", "2022-09-16", "撒马尔罕", "ru", EncodingUTF8, 7},
 		{"2022-samarkand-declaration", "上海合作组织成员国元首理事会撒马尔罕宣言", "2022-09-16", "撒马尔罕", "zh", EncodingUTF8, 20},
 		{"2023-new-delhi-declaration", "上海合作组织成员国元首理事会新德里宣言", "2023-07-04", "新德里", "zh", EncodingUTF8, 15},
 		{"2024-07-04-astana-declaration", "上海合作组织成员国元首理事会阿斯塔纳宣言", "2024-07-04", "阿斯塔纳", "zh", EncodingUTF8, 14},
