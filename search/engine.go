@@ -99,6 +99,9 @@ type generation struct {
 	// byKey maps index.DocKey of each document id to the id: the doc facet
 	// counts keys.
 	byKey map[string]string
+	// multilingual: its documents are in more than one language (the
+	// lang facet is counted).
+	multilingual bool
 	// refs counts the requests using the generation, plus one while it is
 	// current; at zero it is closed, and never used again.
 	refs atomic.Int64
@@ -155,6 +158,7 @@ func (e *Engine) open() (*generation, error) {
 	for _, d := range x.Meta().Documents {
 		g.docs[d.ID] = d
 		g.byKey[index.DocKey(d.ID)] = d.ID
+		g.multilingual = g.multilingual || d.Lang != x.Meta().Documents[0].Lang
 	}
 	g.refs.Store(1)
 	return g, nil
@@ -405,17 +409,25 @@ func (p plan) spans(text, code string) []span {
 // the paragraphs outside any section under NoSection after them; each by
 // count, then value.
 func newFacets(c facetCounts, g *generation) Facets {
-	out := Facets{Doc: []FacetCount{}, Year: []FacetCount{}, Section: []FacetCount{}}
-	years := map[string]int{}
+	out := Facets{Doc: []FacetCount{}, Year: []FacetCount{}, Section: []FacetCount{}, Lang: []FacetCount{}}
+	years, langs := map[string]int{}, map[string]int{}
 	for doc, n := range c.doc {
 		d := g.docs[doc]
 		out.Doc = append(out.Doc, FacetCount{Value: doc, Label: d.Title, Count: n})
 		if len(d.Date) >= 4 {
 			years[d.Date[:4]] += n
 		}
+		langs[d.Lang] += n
 	}
 	for y, n := range years {
 		out.Year = append(out.Year, FacetCount{Value: y, Count: n})
+	}
+	if g.multilingual {
+		for l, n := range langs {
+			if l != "" {
+				out.Lang = append(out.Lang, FacetCount{Value: l, Label: lang.Name(l), Count: n})
+			}
+		}
 	}
 	for sec, n := range c.section {
 		if sec != "" {
@@ -436,6 +448,7 @@ func newFacets(c facetCounts, g *generation) Facets {
 	slices.SortFunc(out.Doc, byCount(false))
 	slices.SortFunc(out.Year, byCount(true)) // recent years first among equals
 	slices.SortFunc(out.Section, byCount(false))
+	slices.SortFunc(out.Lang, byCount(false))
 	out.Doc = out.Doc[:min(len(out.Doc), facetDocs)]
 	out.Year = out.Year[:min(len(out.Year), facetYears)]
 	out.Section = out.Section[:min(len(out.Section), facetSections)]

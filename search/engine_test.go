@@ -513,6 +513,7 @@ func TestSearchFacets(t *testing.T) {
 			// the paragraphs outside any section, last
 			{Value: NoSection, Label: NoSectionLabel, Count: int(res.Total) - 17 - 4 - 3},
 		},
+		Lang: []FacetCount{}, // one language: no lang facet
 	}
 	if diff := cmp.Diff(want, res.Facets); diff != "" {
 		t.Errorf("facets (-want +got):\n%s", diff)
@@ -746,7 +747,7 @@ func TestNewJSONResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"total":0,"complete":0,"collapsed":0,"took_ms":0,"hits":[],"facets":{"doc":[],"year":[],"section":[]}}`; string(empty) != want {
+	if want := `{"total":0,"complete":0,"collapsed":0,"took_ms":0,"hits":[],"facets":{"doc":[],"year":[],"section":[],"lang":[]}}`; string(empty) != want {
 		t.Errorf("empty result JSON %s, want %s", empty, want)
 	}
 }

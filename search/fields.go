@@ -31,7 +31,7 @@ func FilterFields() []FilterField {
 		{Name: "doc", Label: "文件", Param: true, Facet: true, index: index.FieldDoc, selective: true},
 		{Name: "year", Label: "年份", Ranged: true, Param: true, Facet: true, index: index.FieldYear, selective: true},
 		{Name: "section", Label: "章节", Param: true, Facet: true, index: index.FieldSection},
-		{Name: "lang", Label: "语言", Param: true, index: index.FieldLang},
+		{Name: "lang", Label: "语言", Param: true, Facet: true, index: index.FieldLang},
 		{Name: "place", Label: "地点", index: index.FieldPlace},
 		{Name: "date", Label: "日期", Ranged: true, index: index.FieldDate},
 	}

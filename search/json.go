@@ -35,7 +35,7 @@ func NewJSONResult(r *Result) JSONResult {
 		Collapsed: r.Collapsed,
 		TookMS:    float64(r.Took.Microseconds()) / 1000,
 		Hits:      make([]Hit, 0, len(r.Hits)),
-		Facets:    Facets{Doc: nonNil(r.Facets.Doc), Year: nonNil(r.Facets.Year), Section: nonNil(r.Facets.Section), Sample: r.Facets.Sample},
+		Facets:    Facets{Doc: nonNil(r.Facets.Doc), Year: nonNil(r.Facets.Year), Section: nonNil(r.Facets.Section), Lang: nonNil(r.Facets.Lang), Sample: r.Facets.Sample},
 	}
 	for _, h := range r.Hits {
 		if h.Snippets == nil {

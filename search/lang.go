@@ -125,10 +125,11 @@ func termReqs(n qterm) []requirement {
 				// itself, as the bigram field holds it
 				units = []zh.Unit{{Text: n.text, Alts: []string{zh.Fold(n.text)}}}
 			}
+			// (no parts: "sco" is not a long Chinese word whose pieces
+			// would do)
 			u := unitRequirement(units[0], true)
 			alts = append(alts, onlyNonAlphabetic(u.q))
 			r.forms = append(r.forms, u.forms...)
-			r.parts, r.partsQ = u.parts, u.partsQ
 			continue
 		}
 		// the word, and the members of its synonym group written in

@@ -349,6 +349,7 @@ func (r *Result) copy(took time.Duration) *Result {
 		Doc:     append([]FacetCount{}, r.Facets.Doc...),
 		Year:    append([]FacetCount{}, r.Facets.Year...),
 		Section: append([]FacetCount{}, r.Facets.Section...),
+		Lang:    append([]FacetCount{}, r.Facets.Lang...),
 		Sample:  r.Facets.Sample,
 	}
 	return &c

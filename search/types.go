@@ -69,6 +69,10 @@ type Facets struct {
 	Doc     []FacetCount `json:"doc"`
 	Year    []FacetCount `json:"year"`
 	Section []FacetCount `json:"section"`
+	// Lang counts matches by the language of their document (Value the
+	// code, Label its name: lang.Name); empty when the corpus has one
+	// language.
+	Lang []FacetCount `json:"lang"`
 	// Sample is 0 when the counts cover every match. A query with more
 	// than 5,000 matches counts only its best Sample matches (the ones the
 	// engine ranks), and says so here.
@@ -76,7 +80,7 @@ type Facets struct {
 }
 
 // Of returns the counts of the facet of the filter field name ("doc",
-// "year", "section"), or nil.
+// "year", "section", "lang"), or nil.
 func (f Facets) Of(name string) []FacetCount {
 	switch name {
 	case "doc":
@@ -85,6 +89,8 @@ func (f Facets) Of(name string) []FacetCount {
 		return f.Year
 	case "section":
 		return f.Section
+	case "lang":
+		return f.Lang
 	}
 	return nil
 }

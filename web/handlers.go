@@ -214,6 +214,9 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 				*f = c.Value
 			}
 			label := c.Label
+			if ff.Name == "lang" {
+				label = langName(c.Value) // the page's own names: 俄文
+			}
 			if label == "" {
 				label = c.Value
 			}
@@ -229,8 +232,11 @@ func (s *Server) searchView(p params, res *search.Result) searchPage {
 		if val := *np.Filters.Filter(ff.Name); val != "" {
 			*np.Filters.Filter(ff.Name) = ""
 			label := facetLabel(res.Facets.Doc, val, ff.Name == "doc")
-			if ff.Name == "section" && val == search.NoSection {
+			switch {
+			case ff.Name == "section" && val == search.NoSection:
 				label = search.NoSectionLabel
+			case ff.Name == "lang":
+				label = langName(val)
 			}
 			v.Filters = append(v.Filters, activeFilter{Name: ff.Label, Value: label, RemoveURL: np.url()})
 		}

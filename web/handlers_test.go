@@ -328,7 +328,7 @@ func TestAPI(t *testing.T) {
 					t.Errorf("hit = %v", hit)
 				}
 				facets, _ := body["facets"].(map[string]any)
-				if diff := cmp.Diff([]string{"doc", "section", "year"}, keys(facets)); diff != "" {
+				if diff := cmp.Diff([]string{"doc", "lang", "section", "year"}, keys(facets)); diff != "" {
 					t.Errorf("facet keys (-want +got):\n%s", diff)
 				}
 			},

@@ -1,0 +1,319 @@
+package search
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
+	"github.com/scosearch/scosearch/index/zh"
+)
+
+// words splits text into its words for the tests, independently of the
+// analyzers: runs of letters, digits and apostrophes, lower case, ё as е.
+func words(text string) []string {
+	fs := strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	})
+	for i, f := range fs {
+		fs[i] = strings.NewReplacer("ё", "е").Replace(strings.ToLower(zh.Fold(f)))
+	}
+	return fs
+}
+
+// hasRun reports whether ws holds want in a row.
+func hasRun(ws, want []string) bool {
+	for i := 0; i+len(want) <= len(ws); i++ {
+		if slices.Equal(ws[i:i+len(want)], want) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLangStemming: an unquoted Russian or English word finds its other
+// forms in paragraphs of its language, and nothing else there. The
+// expectation is a scan for the forms' common beginnings, written by hand.
+func TestLangStemming(t *testing.T) {
+	e := openSCOEngine(t)
+	_, paras := scoCorpus(t)
+	for _, c := range []struct {
+		query, lang string
+		stems       []string // a paragraph of lang matches when it holds a word starting with one
+	}{
+		{"Шанхайская организация", "ru", nil}, // both words: checked below
+		{"резолюция", "ru", []string{"резолюц"}},
+		{"РЕЗОЛЮЦИЙ", "ru", []string{"резолюц"}},
+		{"провёл", "ru", []string{"провел", "провёл"}},
+		{"осуждать", "ru", []string{"осужда"}},
+		{"resolution", "en", []string{"resolution"}},
+		{"organisations", "en", []string{"organisation"}},
+		{"condemned", "en", []string{"condemn"}},
+	} {
+		var want []string
+		for _, p := range paras {
+			if p.lang != c.lang {
+				continue
+			}
+			ws := words(p.text)
+			ok := false
+			if c.stems == nil {
+				ok = slices.ContainsFunc(ws, func(w string) bool { return strings.HasPrefix(w, "шанхайск") }) &&
+					slices.ContainsFunc(ws, func(w string) bool { return strings.HasPrefix(w, "организац") })
+			}
+			for _, s := range c.stems {
+				ok = ok || slices.ContainsFunc(ws, func(w string) bool { return strings.HasPrefix(w, s) })
+			}
+			if ok {
+				want = append(want, p.id)
+			}
+		}
+		if len(want) == 0 {
+			t.Fatalf("%s: test data: no paragraph of %s holds it", c.query, c.lang)
+		}
+		var got []string
+		for _, h := range allHits(t, e, Request{Query: c.query, Lang: c.lang, NoCollapse: true}) {
+			if h.Match == MatchAll {
+				got = append(got, h.ID)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s in %s: got %v, want %v", c.query, c.lang, got, want)
+		}
+	}
+}
+
+// TestLangExactPhrases: random quoted phrases of one to four words taken
+// from the Russian and English paragraphs (some in upper case, some with
+// ё for е) find exactly the paragraphs holding those words in a row,
+// checked by a scan; Chinese paragraphs by their folded characters.
+func TestLangExactPhrases(t *testing.T) {
+	e := openSCOEngine(t)
+	_, paras := scoCorpus(t)
+	var alpha []scoPara
+	for _, p := range paras {
+		if lang.Of(p.lang).Alphabetic() {
+			alpha = append(alpha, p)
+		}
+	}
+	rng := rand.New(rand.NewPCG(16, 2022))
+	const n = 250
+	checked := 0
+	for i := 0; i < n*4 && checked < n; i++ {
+		p := alpha[rng.IntN(len(alpha))]
+		ws := words(p.text)
+		size := 1 + rng.IntN(4)
+		if len(ws) < size {
+			continue
+		}
+		from := rng.IntN(len(ws) - size + 1)
+		phrase := ws[from : from+size]
+		typed := strings.Join(phrase, " ")
+		switch rng.IntN(3) {
+		case 0:
+			typed = strings.ToUpper(typed)
+		case 1:
+			typed = strings.ReplaceAll(typed, "е", "ё")
+		}
+		var want []string
+		for _, q := range paras {
+			var ok bool
+			if lang.Of(q.lang).Alphabetic() {
+				ok = hasRun(words(q.text), phrase)
+			} else {
+				// a Chinese paragraph: the characters, spaces aside
+				ok = strings.Contains(zh.ExactKey(q.text), zh.ExactKey(typed))
+			}
+			if ok {
+				want = append(want, q.id)
+			}
+		}
+		got := hitIDs(allHits(t, e, Request{Query: `"` + typed + `"`, NoCollapse: true}))
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: got %v, want %v", typed, got, want)
+		}
+		checked++
+	}
+	if checked < n {
+		t.Fatalf("only %d phrases checked", checked)
+	}
+}
+
+// TestLangRouting: a word is searched in the languages of its script;
+// Latin words are words in English (no "Samar" inside "Samarkand"),
+// synonym groups cross scripts, and lang: filters and the lang facet work.
+func TestLangRouting(t *testing.T) {
+	e := openSCOEngine(t)
+	_, paras := scoCorpus(t)
+	langOf := map[string]string{}
+	for _, p := range paras {
+		langOf[p.id] = p.lang
+	}
+	langs := func(hits []Hit) map[string]int {
+		m := map[string]int{}
+		for _, h := range hits {
+			if h.Match == MatchAll {
+				m[langOf[h.ID]]++
+			}
+		}
+		return m
+	}
+	if got := langs(allHits(t, e, Request{Query: "Samar", NoCollapse: true})); len(got) != 0 {
+		t.Errorf("Samar: matches %v, want none (no substrings of English words: Samarkand)", got)
+	}
+	if got := langs(allHits(t, e, Request{Query: "恐怖主义", NoCollapse: true})); got["ru"]+got["en"] != 0 || got["zh"] == 0 {
+		t.Errorf("恐怖主义: matches by language %v, want Chinese only", got)
+	}
+	if got := langs(allHits(t, e, Request{Query: "терроризм", NoCollapse: true})); got["ru"] == 0 || len(got) != 1 {
+		t.Errorf("терроризм: matches by language %v, want Russian only", got)
+	}
+	// SCO: the English word, ШОС in Russian, 上合组织 and its forms in Chinese
+	sco := langs(allHits(t, e, Request{Query: "SCO", NoCollapse: true}))
+	if sco["zh"] == 0 || sco["ru"] == 0 || sco["en"] == 0 {
+		t.Errorf("SCO: matches by language %v, want all three", sco)
+	}
+	res, err := e.Search(context.Background(), Request{Query: "SCO", Lang: "en", NoCollapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(res.Total) != sco["en"] {
+		t.Errorf("SCO lang:en: %d matches, want %d", res.Total, sco["en"])
+	}
+	for _, h := range res.Hits {
+		if h.Lang != "en" {
+			t.Errorf("SCO lang:en: hit %s in %s", h.ID, h.Lang)
+		}
+	}
+	res, err = e.Search(context.Background(), Request{Query: "SCO", NoCollapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	facet := map[string]int{}
+	for _, c := range res.Facets.Lang {
+		facet[c.Value] = c.Count
+		if c.Label != lang.Name(c.Value) {
+			t.Errorf("lang facet %s labelled %q", c.Value, c.Label)
+		}
+	}
+	if len(facet) != 3 || facet["zh"] != sco["zh"] || facet["ru"] != sco["ru"] || facet["en"] != sco["en"] {
+		t.Errorf("lang facet %v, want %v", facet, sco)
+	}
+	// "the" is an English stop word: never required
+	the, err := e.Search(context.Background(), Request{Query: "the Member States", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := e.Search(context.Background(), Request{Query: "Member States", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if the.Complete != ms.Complete || ms.Complete == 0 {
+		t.Errorf("the Member States: %d full matches, Member States: %d", the.Complete, ms.Complete)
+	}
+}
+
+// TestLangHighlight: hits in Russian and English mark the words the query
+// found, in their own forms.
+func TestLangHighlight(t *testing.T) {
+	e := openSCOEngine(t)
+	for _, c := range []struct{ query, mark string }{
+		{"резолюция", "<mark>резолюцию</mark>"},
+		{"резолюция", "<mark>резолюций</mark>"},
+		{"resolutions", "<mark>resolution</mark>"},
+		{`"Шанхайской организации"`, "<mark>Шанхайской организации</mark>"},
+		{"ШОС", "<mark>ШОС</mark>"},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range res.Hits {
+			found = found || slices.ContainsFunc(h.Snippets, func(s string) bool { return strings.Contains(s, c.mark) })
+		}
+		if !found {
+			t.Errorf("%s: no snippet with %s", c.query, c.mark)
+		}
+	}
+}
+
+// TestLangFields: each language's words are indexed in its own fields
+// only, so that its BM25 statistics are its own: every paragraph holding
+// a term of a Russian or English field is in that language, and the
+// Chinese word field holds no Cyrillic word.
+func TestLangFields(t *testing.T) {
+	e := openSCOEngine(t)
+	g, err := e.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.release(g)
+	for _, l := range lang.All() {
+		fields := []string{l.WordField}
+		if l.Alphabetic() {
+			fields = append(fields, l.ExactField)
+		}
+		for _, field := range fields {
+			d, err := g.idx.Bleve().FieldDict(field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var terms []string
+			for i := 0; i < 100000; i++ {
+				de, err := d.Next()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if de == nil {
+					break
+				}
+				terms = append(terms, de.Term)
+			}
+			d.Close()
+			if len(terms) == 0 {
+				t.Errorf("%s: no terms", field)
+			}
+			for _, term := range terms {
+				if !l.Alphabetic() {
+					if strings.ContainsFunc(term, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+						t.Errorf("%s holds the Russian word %q", field, term)
+					}
+					continue
+				}
+				q := query.NewTermQuery(term)
+				q.SetField(field)
+				for _, h := range searchIDs(t, g, q) {
+					if doc, _, _ := index.SplitParagraphID(h); g.docs[doc].Lang != l.Code {
+						t.Errorf("%s: term %q in %s, a paragraph in %s", field, term, h, g.docs[doc].Lang)
+					}
+				}
+			}
+		}
+	}
+}
+
+// searchIDs returns the ids of the paragraphs matching q in g (at most
+// 10,000).
+func searchIDs(t *testing.T, g *generation, q query.Query) []string {
+	t.Helper()
+	sr, err := g.idx.Bleve().Search(bleve.NewSearchRequestOptions(q, 10000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range sr.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
