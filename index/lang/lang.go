@@ -283,7 +283,7 @@ type foldFilter struct{}
 
 func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, t := range input {
-		t.Term = []byte(zh.Fold(string(t.Term)))
+		t.Term = zh.FoldBytes(t.Term)
 	}
 	return input
 }

@@ -109,7 +109,8 @@ func isKeyRune(r rune) bool {
 
 // Fold maps s to its matching form, rune by rune: full-width to half-width
 // (ＳＣＯ２０１９ → sco2019, ，→ ,), lower case, traditional to simplified
-// characters (上海合作組織 → 上海合作组织). Invalid UTF-8 becomes U+FFFD.
+// characters (上海合作組織 → 上海合作组织), ё to е. Invalid UTF-8 becomes
+// U+FFFD.
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -117,6 +118,29 @@ func Fold(s string) string {
 		b.WriteRune(fold(r))
 	}
 	return b.String()
+}
+
+// FoldBytes folds b as Fold does, in place when no rune grows (the usual
+// case), and returns the folded bytes.
+func FoldBytes(b []byte) []byte {
+	out := b[:0] // folded runes are written behind the read position
+	for j := 0; j < len(b); {
+		r, n := rune(b[j]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(b[j:])
+		}
+		f := fold(r)
+		if r == utf8.RuneError && n == 1 {
+			f = utf8.RuneError // an invalid byte: U+FFFD, three bytes
+		}
+		if len(out)+utf8.RuneLen(f) > j+n {
+			// it would overwrite what is still to be read
+			return append(append([]byte(nil), out...), Fold(string(b[j:]))...)
+		}
+		out = utf8.AppendRune(out, f)
+		j += n
+	}
+	return out
 }
 
 // Key is Fold(s) keeping only letters and digits: what near-identical

@@ -145,3 +145,18 @@ func TestFingerprint(t *testing.T) {
 		t.Errorf("Fingerprint() = %q, want %q + 16 hex digits", fp, want)
 	}
 }
+
+// TestFoldBytes: FoldBytes gives Fold's result, whether it can fold in
+// place or not.
+func TestFoldBytes(t *testing.T) {
+	for _, s := range []string{
+		"", "abc", "ABC", "ＳＣＯ２０１９", "上海合作組織", "ЁЛКА её", "Ⱥb", "aȺȺ", "a\xffb", "\xff", "İstanbul", "x\u023ay\u023a",
+		"混合 Text ＦＵＬＬ 與 Ёё", "\ufffd",
+	} {
+		want := Fold(s)
+		b := []byte(s)
+		if got := string(FoldBytes(b)); got != want {
+			t.Errorf("FoldBytes(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
