@@ -23,7 +23,7 @@ import (
 const (
 	FieldDoc     = "doc"     // document id, keyword
 	FieldDocKey  = "dockey"  // DocKey of the document id, keyword with doc values: the doc facet counts it
-	FieldTitle   = "title"   // document title, words
+	FieldTitle   = "title"   // document title: in DocMeta, not indexed (hits get it from the generation)
 	FieldDate    = "date"    // "2019-06-14", keyword (ISO dates sort and range as strings)
 	FieldYear    = "year"    // "2019", keyword, for facets and year: filters
 	FieldPlace   = "place"   // keyword
@@ -123,12 +123,6 @@ func NewMapping() (mapping.IndexMapping, error) {
 	n.DocValues = true
 	p.AddFieldMappingsAt(FieldN, n)
 
-	title := bleve.NewTextFieldMapping()
-	title.Analyzer = zh.AnalyzerWord
-	title.IncludeInAll = false
-	title.IncludeTermVectors = false
-	title.DocValues = false // analysed text is never sorted or faceted on
-	p.AddFieldMappingsAt(FieldTitle, title)
 
 	// The text is stored for hits and snippets; every paragraph's text
 	// is indexed as bigrams and characters (exact substrings in any
