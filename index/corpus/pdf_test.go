@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"html"
 	"math"
 	"os"
 	"os/exec"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -426,6 +429,70 @@ func TestPDFBodyLineEnds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if body, _ := pdfBody(tc.pages); body != tc.want {
 				t.Errorf("body:\n%s\nwant:\n%s", body, tc.want)
+			}
+		})
+	}
+}
+
+// declarationPage is the bundled declaration's paragraphs as a printed
+// document: its title, each section label as a centred line, each
+// paragraph indented. With margins, the page's margin boxes hold a running
+// header and a page number ("— 3 —"); without, Chromium prints its own.
+func declarationPage(doc Document, paper string, margins bool) string {
+	boxes := ""
+	if margins {
+		boxes = `@top-center{content:"上海合作组织文件汇编";font-size:9pt} @bottom-center{content:"— " counter(page) " —";font-size:9pt}`
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<!doctype html><html><head><meta charset="utf-8"><title>%s</title>
+<style>@page{size:%s;margin:25mm 20mm;%s} body{font-size:12pt;line-height:1.5}
+p{text-indent:2em;margin:0} p.sec{text-indent:0;text-align:center;margin:0.5em 0}</style></head><body>
+`, html.EscapeString(doc.Title), paper, boxes)
+	section := ""
+	for _, p := range doc.Paragraphs {
+		if p.Section != section {
+			section = p.Section
+			fmt.Fprintf(&b, "<p class=\"sec\">%s</p>\n", html.EscapeString(section))
+		}
+		fmt.Fprintf(&b, "<p>%s</p>\n", html.EscapeString(p.Text))
+	}
+	b.WriteString("</body></html>")
+	return b.String()
+}
+
+// TestPDFDeclaration: the 76 paragraphs of the bundled declaration printed
+// to PDF, several pages with a running header and page numbers (Chromium's
+// own on A4, the page's margin boxes on A5, so that lines also wrap in
+// other places), come back as the same paragraphs, text and sections
+// exactly, with the same title, date and place.
+func TestPDFDeclaration(t *testing.T) {
+	want := parseDeclaration(t)
+	if len(want.Paragraphs) != 76 {
+		t.Fatalf("the bundled declaration has %d paragraphs, want 76", len(want.Paragraphs))
+	}
+	for _, tc := range []struct {
+		paper   string
+		margins bool
+	}{{"A4", false}, {"A5", true}} {
+		t.Run(tc.paper, func(t *testing.T) {
+			data := printPDF(t, declarationPage(want, tc.paper, tc.margins), !tc.margins)
+			_, pages, err := pdfPages(data, PDFTimeLimit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pages) < 5 {
+				t.Fatalf("%d pages: the fixture does not test page breaks", len(pages))
+			}
+			doc, err := Parse("2019-bishkek-declaration.zh.pdf", data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d pages, %d bytes, %d paragraphs", len(pages), len(data), len(doc.Paragraphs))
+			if doc.Title != want.Title || doc.Date != want.Date || doc.Place != want.Place {
+				t.Errorf("title %q, date %q, place %q; want %q, %q, %q", doc.Title, doc.Date, doc.Place, want.Title, want.Date, want.Place)
+			}
+			if diff := cmp.Diff(want.Paragraphs, doc.Paragraphs); diff != "" {
+				t.Errorf("paragraphs (-want +got):\n%s", diff)
 			}
 		})
 	}
