@@ -163,6 +163,8 @@
 // (a password is required)" (one encrypted with an empty user password,
 // for its permissions only, is read); a truncated or otherwise broken one
 // is an ErrFormat problem, a panic of the engine is recovered into one,
-// and a PDF whose reading takes longer than PDFTimeLimit (60 s) is stopped
-// in the engine and reported as one.
+// and a PDF whose reading takes longer than PDFTimeLimit (60 s) is
+// reported as one at the limit: its engine instance is killed (the call in
+// progress, if one hangs, finishes in the background) and a fresh one
+// reads the next PDF.
 package corpus

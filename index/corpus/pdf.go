@@ -16,9 +16,6 @@ import (
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/klippa-app/go-pdfium/webassembly"
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 )
 
 // EncodingPDF is Document.Encoding of a PDF file: its text comes from the
@@ -29,20 +26,16 @@ const EncodingPDF = "pdf"
 const pdfInstanceWait = 2 * time.Minute
 
 // PDFTimeLimit bounds the reading of one PDF: a PDF whose text takes
-// longer to extract (a pathological or hostile file) is stopped and
+// longer to extract (a pathological or hostile file) is abandoned and
 // reported as an ErrFormat problem instead of holding up the build.
 const PDFTimeLimit = 60 * time.Second
 
 // pdfEngine is PDFium compiled to WebAssembly, run by wazero (pure Go, no
 // cgo). Compiling the module takes seconds, so it is started only when the
 // first PDF is read, once per process; its one instance serialises the
-// PDFs read concurrently. Closing the module on its context's end lets a
-// PDF that runs past PDFTimeLimit be stopped in the middle of a call.
+// PDFs read concurrently.
 var pdfEngine = sync.OnceValues(func() (pdfium.Pool, error) {
-	return webassembly.Init(webassembly.Config{MinIdle: 1, MaxIdle: 1, MaxTotal: 1,
-		RuntimeConfig: wazero.NewRuntimeConfig().
-			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-			WithCloseOnContextDone(true)})
+	return webassembly.Init(webassembly.Config{MinIdle: 1, MaxIdle: 1, MaxTotal: 1})
 })
 
 // pdfChar is a character on a page, in points from the bottom left: its
@@ -69,12 +62,14 @@ func (l pdfLine) height() float64 { return l.top - l.bottom }
 // pdfPages reads the lines of each page of a PDF and its Info dictionary,
 // within limit. Nothing in the PDF can make it panic: a panic of the engine
 // is a problem of the file.
-func pdfPages(data []byte, limit time.Duration) (ex extracted, pages [][]pdfLine, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			ex, pages, err = extracted{}, nil, fmt.Errorf("%w: PDF: the reader failed: %v", ErrFormat, p)
-		}
-	}()
+//
+// Past the limit the engine's instance is killed and the PDF reported at
+// once; the pool starts a fresh instance for the next PDF. A call into the
+// engine cannot be interrupted without making every call several times
+// slower (wazero's close-on-context-done starts a goroutine per call), so
+// the abandoned reading stops when its call in progress returns: the next
+// call fails on the killed instance.
+func pdfPages(data []byte, limit time.Duration) (extracted, [][]pdfLine, error) {
 	if !strings.Contains(string(data[:min(len(data), 1024)]), "%PDF-") {
 		return extracted{}, nil, fmt.Errorf("%w: not a PDF file (no %%PDF- header)", ErrFormat)
 	}
@@ -86,23 +81,50 @@ func pdfPages(data []byte, limit time.Duration) (ex extracted, pages [][]pdfLine
 	if err != nil {
 		return extracted{}, nil, fmt.Errorf("start the PDF reader: %w", err)
 	}
-	// Past the limit the instance is killed: its call in progress returns
-	// an error, and the pool starts a fresh instance for the next PDF.
+	type result struct {
+		ex    extracted
+		pages [][]pdfLine
+		err   error
+	}
+	// ended is set by whichever comes first, the reading (which then
+	// closes the instance) or the limit (which kills it).
+	var ended atomic.Bool
+	done := make(chan result, 1)
 	start := time.Now()
-	var killed atomic.Bool
-	timer := time.AfterFunc(limit, func() {
-		killed.Store(true)
-		_ = inst.Kill()
-	})
-	defer func() {
-		if timer.Stop() {
-			inst.Close()
-		}
-		if killed.Load() || time.Since(start) > limit {
-			ex, pages, err = extracted{}, nil, fmt.Errorf("%w: PDF: reading took longer than %v, stopped", ErrFormat, limit)
-		}
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{err: fmt.Errorf("%w: PDF: the reader failed: %v", ErrFormat, p)}
+			}
+			if ended.CompareAndSwap(false, true) {
+				inst.Close()
+			}
+			done <- r
+		}()
+		r.ex, r.pages, r.err = pdfRead(inst, data)
 	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	tooLong := fmt.Errorf("%w: PDF: reading took longer than %v, stopped", ErrFormat, limit)
+	select {
+	case r := <-done:
+		if time.Since(start) > limit {
+			return extracted{}, nil, tooLong
+		}
+		return r.ex, r.pages, r.err
+	case <-timer.C:
+		if ended.CompareAndSwap(false, true) {
+			inst.Kill()
+			return extracted{}, nil, tooLong
+		}
+		<-done // finished just now
+		return extracted{}, nil, tooLong
+	}
+}
 
+// pdfRead reads a PDF with an instance of the engine.
+func pdfRead(inst pdfium.Pdfium, data []byte) (ex extracted, pages [][]pdfLine, err error) {
 	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
 	if err != nil {
 		if errors.Is(err, pdfiumerrors.ErrPassword) || strings.Contains(strings.ToLower(err.Error()), "password") {
@@ -164,23 +186,29 @@ func pdfPageChars(inst pdfium.Pdfium, page requests.Page) ([]pdfChar, error) {
 		if r == 0 || r == '\r' || r == '\n' {
 			continue
 		}
-		box, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp.TextPage, Index: i})
-		if err != nil {
-			return nil, err
+		c := pdfChar{r: r}
+		if box, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp.TextPage, Index: i}); err == nil {
+			b := box.Rect
+			c.left, c.right = float64(min(b.Left, b.Right)), float64(max(b.Left, b.Right))
+			c.top, c.bottom = float64(max(b.Top, b.Bottom)), float64(min(b.Top, b.Bottom))
 		}
-		o, err := inst.FPDFText_GetCharOrigin(&requests.FPDFText_GetCharOrigin{TextPage: tp.TextPage, Index: i})
-		if err != nil {
-			return nil, err
+		if c.top <= c.bottom {
+			// No loose box (a font without ascent and descent): the
+			// glyph's own box. An error here is a real failure.
+			b, err := inst.FPDFText_GetCharBox(&requests.FPDFText_GetCharBox{TextPage: tp.TextPage, Index: i})
+			if err != nil {
+				return nil, err
+			}
+			c.left, c.right, c.top, c.bottom = b.Left, b.Right, b.Top, b.Bottom
 		}
-		fs, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp.TextPage, Index: i})
-		if err != nil {
-			return nil, err
+		c.baseline = c.bottom
+		if o, err := inst.FPDFText_GetCharOrigin(&requests.FPDFText_GetCharOrigin{TextPage: tp.TextPage, Index: i}); err == nil {
+			c.baseline = o.Y
 		}
-		b := box.Rect
-		chars = append(chars, pdfChar{r: r,
-			left: float64(min(b.Left, b.Right)), right: float64(max(b.Left, b.Right)),
-			top: float64(max(b.Top, b.Bottom)), bottom: float64(min(b.Top, b.Bottom)),
-			baseline: o.Y, size: fs.FontSize})
+		if fs, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp.TextPage, Index: i}); err == nil {
+			c.size = fs.FontSize
+		}
+		chars = append(chars, c)
 	}
 	return chars, nil
 }

@@ -27,7 +27,7 @@ const chromiumPath = "/usr/bin/chromium"
 // printPDF prints an HTML page to PDF with headless Chromium, or skips the
 // test when Chromium or a Chinese font is absent. headerFooter keeps Chromium's own running
 // header (date, title) and footer (address, "2/5" page number).
-func printPDF(t *testing.T, page string, headerFooter bool) []byte {
+func printPDF(t testing.TB, page string, headerFooter bool) []byte {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("no Chromium at %s (apt-get install chromium): the PDF fixture cannot be printed", chromiumPath)
@@ -496,4 +496,29 @@ func TestPDFDeclaration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkParsePDF: the declaration printed on A5 (15 pages), the engine
+// started before the clock.
+func BenchmarkParsePDF(b *testing.B) {
+	data, err := os.ReadFile(declarationPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want, err := Parse("2019-bishkek-declaration.zh.txt", data, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pdf := printPDF(b, declarationPage(want, "A5", true), false)
+	_, pages, err := pdfPages(pdf, PDFTimeLimit)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(pdf)))
+	for b.Loop() {
+		if _, err := Parse("x.pdf", pdf, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(pages)*b.N)/b.Elapsed().Seconds(), "pages/s")
 }
