@@ -153,7 +153,7 @@
 // the right edge and either ends with terminal punctuation (。！？；：”…)
 // or fills less than half the text width (a line wrapped early after
 // "2019—" continues); when the text size changes; on the same page, after
-// a gap wider than 1.4 times the usual line pitch; and, in a document
+// a gap wider than 1.25 times the usual line pitch; and, in a document
 // without first-line indents, at the top of a page after a terminated
 // paragraph.
 // The paragraphs then go through the plain-text rules (section headings,

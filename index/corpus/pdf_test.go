@@ -392,7 +392,8 @@ func TestPDFTimeLimit(t *testing.T) {
 
 // TestPDFBodyLineEnds: a line ending short of the right edge ends its
 // paragraph only when it ends with terminal punctuation or fills less than
-// half the width; with first-line indents or without.
+// half the width; with first-line indents, without, and with space between
+// paragraphs.
 func TestPDFBodyLineEnds(t *testing.T) {
 	line := func(text string, left, top, right float64) pdfLine {
 		return pdfLine{text: text, left: left, right: right, top: top, bottom: top - 12, baseline: top - 10, size: 12}
@@ -425,6 +426,22 @@ func TestPDFBodyLineEnds(t *testing.T) {
 		}},
 		want: "成员国欢迎上海合作组织睦邻友好合作纲要的落实，成员国欢迎2017—2019年合作纲要的落实。\n\n" +
 			"成员国将继续加强合作，深化务实合作。\n\n成员国支持阿富汗和平进程。\n\n",
+	}, {
+		// Paragraphs set apart by a third of a line; a centred heading
+		// whose right edge passes the middle of the line.
+		name: "spaced",
+		pages: [][]pdfLine{{
+			line("成员国欢迎上海合作组织睦邻友好合作", 50, 700, full),
+			line("纲要的落实，成员国强调，应继续深化", 50, 682, full),
+			line("合作，共同构建开放型世界经济。", 50, 664, full-8),
+			line("成员国将继续加强合作，深化务实合作，", 50, 640, full),
+			line("推动建设新型国际关系，构建人类命运", 50, 622, full),
+			line("共同体。", 50, 604, 98),
+			line("三", 164, 580, 176),
+			line("成员国支持阿富汗和平进程。", 50, 556, 200),
+		}},
+		want: "成员国欢迎上海合作组织睦邻友好合作纲要的落实，成员国强调，应继续深化合作，共同构建开放型世界经济。\n\n" +
+			"成员国将继续加强合作，深化务实合作，推动建设新型国际关系，构建人类命运共同体。\n\n三\n\n成员国支持阿富汗和平进程。\n\n",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			if body, _ := pdfBody(tc.pages); body != tc.want {
@@ -436,9 +453,10 @@ func TestPDFBodyLineEnds(t *testing.T) {
 
 // declarationPage is the bundled declaration's paragraphs as a printed
 // document: its title, each section label as a centred line, each
-// paragraph indented. With margins, the page's margin boxes hold a running
-// header and a page number ("— 3 —"); without, Chromium prints its own.
-func declarationPage(doc Document, paper string, margins bool) string {
+// paragraph indented (css may change that). With margins, the page's
+// margin boxes hold a running header and a page number ("— 3 —");
+// without, Chromium prints its own.
+func declarationPage(doc Document, paper string, margins bool, css string) string {
 	boxes := ""
 	if margins {
 		boxes = `@top-center{content:"上海合作组织文件汇编";font-size:9pt} @bottom-center{content:"— " counter(page) " —";font-size:9pt}`
@@ -446,8 +464,8 @@ func declarationPage(doc Document, paper string, margins bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<!doctype html><html><head><meta charset="utf-8"><title>%s</title>
 <style>@page{size:%s;margin:25mm 20mm;%s} body{font-size:12pt;line-height:1.5}
-p{text-indent:2em;margin:0} p.sec{text-indent:0;text-align:center;margin:0.5em 0}</style></head><body>
-`, html.EscapeString(doc.Title), paper, boxes)
+p{text-indent:2em;margin:0} p.sec{text-indent:0;text-align:center;margin:0.5em 0}%s</style></head><body>
+`, html.EscapeString(doc.Title), paper, boxes, css)
 	section := ""
 	for _, p := range doc.Paragraphs {
 		if p.Section != section {
@@ -461,21 +479,29 @@ p{text-indent:2em;margin:0} p.sec{text-indent:0;text-align:center;margin:0.5em 0
 }
 
 // TestPDFDeclaration: the 76 paragraphs of the bundled declaration printed
-// to PDF, several pages with a running header and page numbers (Chromium's
-// own on A4, the page's margin boxes on A5, so that lines also wrap in
-// other places), come back as the same paragraphs, text and sections
-// exactly, with the same title, date and place.
+// to PDF, several pages with a running header and page numbers, come back
+// as the same paragraphs, text and sections exactly, with the same title,
+// date and place. Three layouts: A4 with first-line indents and
+// Chromium's own header and page-numbered footer; A5 justified, and A5
+// without indents but with space between paragraphs, both with the
+// page's margin boxes as header and footer. Lines wrap in other places in
+// each.
 func TestPDFDeclaration(t *testing.T) {
 	want := parseDeclaration(t)
 	if len(want.Paragraphs) != 76 {
 		t.Fatalf("the bundled declaration has %d paragraphs, want 76", len(want.Paragraphs))
 	}
 	for _, tc := range []struct {
-		paper   string
-		margins bool
-	}{{"A4", false}, {"A5", true}} {
-		t.Run(tc.paper, func(t *testing.T) {
-			data := printPDF(t, declarationPage(want, tc.paper, tc.margins), !tc.margins)
+		name, paper string
+		margins     bool
+		css         string
+	}{
+		{"A4 indents", "A4", false, ""},
+		{"A5 justified", "A5", true, "p{text-align:justify}"},
+		{"A5 spaced", "A5", true, "p{text-indent:0;margin:0 0 0.6em 0;text-align:justify}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := printPDF(t, declarationPage(want, tc.paper, tc.margins, tc.css), !tc.margins)
 			_, pages, err := pdfPages(data, PDFTimeLimit)
 			if err != nil {
 				t.Fatal(err)
@@ -509,7 +535,7 @@ func BenchmarkParsePDF(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pdf := printPDF(b, declarationPage(want, "A5", true), false)
+	pdf := printPDF(b, declarationPage(want, "A5", true, ""), false)
 	_, pages, err := pdfPages(pdf, PDFTimeLimit)
 	if err != nil {
 		b.Fatal(err)
