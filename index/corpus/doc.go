@@ -140,20 +140,31 @@
 // (github.com/klippa-app/go-pdfium run by wazero: pure Go, no cgo). The
 // engine is compiled when the first PDF is read, once per process (a few
 // seconds), never for a corpus without PDFs. Characters are grouped into
-// lines by position. A line of at most 80 characters that recurs, digits
-// ignored, at the same height among the two top or two bottom lines of at
-// least half the pages (two at least) is a running header or footer, and
-// a page-number line there is a page number: both are dropped, the first
-// such header being the title when the Info dictionary has none (or only a
-// file name). A line starts a paragraph when it is indented from the
-// body's left edge, when the line before ends short of the right edge,
-// after a gap wider than 1.4 times the usual line pitch, or when the text
-// size changes; a page's first line continues the paragraph of the page
-// before when it is not indented and that paragraph is not terminated.
+// lines by baseline (PDFium's character origins), their extent taken from
+// the loose character boxes (the advance and the font's ascent and
+// descent, so that "、" or "一" is as tall as "国"). A line of at most 80
+// characters that recurs, digits ignored, at the same height among the
+// two top or two bottom lines of at least half the pages (two at least)
+// is a running header or footer, and a page-number line there is a page
+// number: both are dropped, the first such header being the title when
+// the Info dictionary has none (or only a file name). The other lines are
+// read as one flow across pages. A line starts a paragraph when it is
+// indented from the body's left edge; when the line before ends short of
+// the right edge and either ends with terminal punctuation (。！？；：”…)
+// or fills less than half the text width (a line wrapped early after
+// "2019—" continues); when the text size changes; on the same page, after
+// a gap wider than 1.25 times the usual line pitch; and, in a document
+// without first-line indents, at the top of a page after a terminated
+// paragraph.
 // The paragraphs then go through the plain-text rules (section headings,
 // title line). The date is the first Chinese date of the text, else the
 // Info CreationDate. A PDF without any text is an ErrFormat problem "no
-// text layer (scanned PDF)"; an encrypted, truncated or otherwise broken
-// one is an ErrFormat problem, and a panic of the engine is recovered into
-// one.
+// text layer (scanned PDF)"; one that needs a password is "encrypted PDF
+// (a password is required)" (one encrypted with an empty user password,
+// for its permissions only, is read); a truncated or otherwise broken one
+// is an ErrFormat problem, a panic of the engine is recovered into one,
+// and a PDF whose reading takes longer than PDFTimeLimit (60 s) is
+// reported as one at the limit: its engine instance is killed (the call in
+// progress, if one hangs, finishes in the background) and a fresh one
+// reads the next PDF.
 package corpus

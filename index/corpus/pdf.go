@@ -8,13 +8,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/klippa-app/go-pdfium/responses"
 	"github.com/klippa-app/go-pdfium/webassembly"
 )
 
@@ -25,6 +25,11 @@ const EncodingPDF = "pdf"
 // pdfInstanceWait bounds the wait for the PDF engine.
 const pdfInstanceWait = 2 * time.Minute
 
+// PDFTimeLimit bounds the reading of one PDF: a PDF whose text takes
+// longer to extract (a pathological or hostile file) is abandoned and
+// reported as an ErrFormat problem instead of holding up the build.
+const PDFTimeLimit = 60 * time.Second
+
 // pdfEngine is PDFium compiled to WebAssembly, run by wazero (pure Go, no
 // cgo). Compiling the module takes seconds, so it is started only when the
 // first PDF is read, once per process; its one instance serialises the
@@ -33,29 +38,38 @@ var pdfEngine = sync.OnceValues(func() (pdfium.Pool, error) {
 	return webassembly.Init(webassembly.Config{MinIdle: 1, MaxIdle: 1, MaxTotal: 1})
 })
 
-// pdfChar is a character on a page, in points from the bottom left.
+// pdfChar is a character on a page, in points from the bottom left: its
+// loose box (the advance width, the font's ascent to descent: a full-width
+// "、" or "一" is as tall as "国", unlike its ink), the origin of its
+// baseline and its font size.
 type pdfChar struct {
 	r                        rune
 	left, right, top, bottom float64
+	baseline, size           float64
 }
 
-// pdfLine is a line of text on a page.
+// pdfLine is a line of text on a page: its extent (the union of its
+// characters' loose boxes), the baseline of its first character and its
+// largest font size.
 type pdfLine struct {
 	text                     string
 	left, right, top, bottom float64
+	baseline, size           float64
 }
 
 func (l pdfLine) height() float64 { return l.top - l.bottom }
 
-// pdfPages reads the lines of each page of a PDF and its Info dictionary.
-// Nothing in the PDF can make it panic: a panic of the engine is a
-// problem of the file.
-func pdfPages(data []byte) (ex extracted, pages [][]pdfLine, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			ex, pages, err = extracted{}, nil, fmt.Errorf("%w: PDF: the reader failed: %v", ErrFormat, p)
-		}
-	}()
+// pdfPages reads the lines of each page of a PDF and its Info dictionary,
+// within limit. Nothing in the PDF can make it panic: a panic of the engine
+// is a problem of the file.
+//
+// Past the limit the engine's instance is killed and the PDF reported at
+// once; the pool starts a fresh instance for the next PDF. A call into the
+// engine cannot be interrupted without making every call several times
+// slower (wazero's close-on-context-done starts a goroutine per call), so
+// the abandoned reading stops when its call in progress returns: the next
+// call fails on the killed instance.
+func pdfPages(data []byte, limit time.Duration) (extracted, [][]pdfLine, error) {
 	if !strings.Contains(string(data[:min(len(data), 1024)]), "%PDF-") {
 		return extracted{}, nil, fmt.Errorf("%w: not a PDF file (no %%PDF- header)", ErrFormat)
 	}
@@ -67,8 +81,50 @@ func pdfPages(data []byte) (ex extracted, pages [][]pdfLine, err error) {
 	if err != nil {
 		return extracted{}, nil, fmt.Errorf("start the PDF reader: %w", err)
 	}
-	defer inst.Close()
+	type result struct {
+		ex    extracted
+		pages [][]pdfLine
+		err   error
+	}
+	// ended is set by whichever comes first, the reading (which then
+	// closes the instance) or the limit (which kills it).
+	var ended atomic.Bool
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{err: fmt.Errorf("%w: PDF: the reader failed: %v", ErrFormat, p)}
+			}
+			if ended.CompareAndSwap(false, true) {
+				inst.Close()
+			}
+			done <- r
+		}()
+		r.ex, r.pages, r.err = pdfRead(inst, data)
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	tooLong := fmt.Errorf("%w: PDF: reading took longer than %v, stopped", ErrFormat, limit)
+	select {
+	case r := <-done:
+		if time.Since(start) > limit {
+			return extracted{}, nil, tooLong
+		}
+		return r.ex, r.pages, r.err
+	case <-timer.C:
+		if ended.CompareAndSwap(false, true) {
+			inst.Kill()
+			return extracted{}, nil, tooLong
+		}
+		<-done // finished just now
+		return extracted{}, nil, tooLong
+	}
+}
 
+// pdfRead reads a PDF with an instance of the engine.
+func pdfRead(inst pdfium.Pdfium, data []byte) (ex extracted, pages [][]pdfLine, err error) {
 	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
 	if err != nil {
 		if errors.Is(err, pdfiumerrors.ErrPassword) || strings.Contains(strings.ToLower(err.Error()), "password") {
@@ -92,14 +148,11 @@ func pdfPages(data []byte) (ex extracted, pages [][]pdfLine, err error) {
 	pages = make([][]pdfLine, 0, count.PageCount)
 	chars := 0
 	for i := range count.PageCount {
-		st, err := inst.GetPageTextStructured(&requests.GetPageTextStructured{
-			Page: requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}},
-			Mode: requests.GetPageTextStructuredModeChars,
-		})
+		cs, err := pdfPageChars(inst, requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}})
 		if err != nil {
 			return extracted{}, nil, fmt.Errorf("%w: PDF page %d: %v", ErrFormat, i+1, err)
 		}
-		lines := pdfLines(st.Chars)
+		lines := pdfLines(cs)
 		for _, l := range lines {
 			chars += len(l.text)
 		}
@@ -111,12 +164,61 @@ func pdfPages(data []byte) (ex extracted, pages [][]pdfLine, err error) {
 	return ex, pages, nil
 }
 
+// pdfPageChars returns the characters of a page in the order of its text
+// layer, without PDFium's generated line ends.
+func pdfPageChars(inst pdfium.Pdfium, page requests.Page) ([]pdfChar, error) {
+	tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: page})
+	if err != nil {
+		return nil, err
+	}
+	defer inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
+	n, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
+	if err != nil {
+		return nil, err
+	}
+	chars := make([]pdfChar, 0, n.Count)
+	for i := range n.Count {
+		u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: i})
+		if err != nil {
+			return nil, err
+		}
+		r := rune(u.Unicode)
+		if r == 0 || r == '\r' || r == '\n' {
+			continue
+		}
+		c := pdfChar{r: r}
+		if box, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp.TextPage, Index: i}); err == nil {
+			b := box.Rect
+			c.left, c.right = float64(min(b.Left, b.Right)), float64(max(b.Left, b.Right))
+			c.top, c.bottom = float64(max(b.Top, b.Bottom)), float64(min(b.Top, b.Bottom))
+		}
+		if c.top <= c.bottom {
+			// No loose box (a font without ascent and descent): the
+			// glyph's own box. An error here is a real failure.
+			b, err := inst.FPDFText_GetCharBox(&requests.FPDFText_GetCharBox{TextPage: tp.TextPage, Index: i})
+			if err != nil {
+				return nil, err
+			}
+			c.left, c.right, c.top, c.bottom = b.Left, b.Right, b.Top, b.Bottom
+		}
+		c.baseline = c.bottom
+		if o, err := inst.FPDFText_GetCharOrigin(&requests.FPDFText_GetCharOrigin{TextPage: tp.TextPage, Index: i}); err == nil {
+			c.baseline = o.Y
+		}
+		if fs, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp.TextPage, Index: i}); err == nil {
+			c.size = fs.FontSize
+		}
+		chars = append(chars, c)
+	}
+	return chars, nil
+}
+
 // readPDF extracts the text of a PDF as plain text: one block (separated by
 // blank lines) per paragraph, running headers, footers and page numbers
 // removed, a paragraph broken by a page rejoined. The Info dictionary gives
 // Title (else the running header) and, as Created, the creation date.
 func readPDF(data []byte) (extracted, string, error) {
-	ex, pages, err := pdfPages(data)
+	ex, pages, err := pdfPages(data, PDFTimeLimit)
 	if err != nil {
 		return extracted{}, "", err
 	}
@@ -136,15 +238,21 @@ func isFileNameTitle(t string) bool {
 
 var fileNameTitleRE = regexp.MustCompile(`\.(?:docx?|pdf|html?|txt|rtf|wps|odt)$|^untitled`)
 
-// pdfLines groups a page's characters into lines: a character whose
-// vertical middle lies outside the current line, or that moves back left,
-// starts a new line. A gap wider than a third of the line height between
-// two non-CJK characters is a space.
-func pdfLines(chars []*responses.GetPageTextStructuredChar) []pdfLine {
+// pdfBaselineTolerance is how far, as a fraction of the line height, a
+// character's baseline may lie from its line's: superscripts and mixed
+// fonts stay on their line, the next line (a pitch of one line height or
+// more) does not.
+const pdfBaselineTolerance = 0.35
+
+// pdfLines groups a page's characters into lines by baseline: a character
+// whose baseline lies off the current line's, or that moves back left,
+// starts a new line. A space character, or a gap wider than a fifth of
+// the line height between two non-CJK characters, is a space.
+func pdfLines(chars []pdfChar) []pdfLine {
 	var lines []pdfLine
 	var cur pdfLine
 	var sb strings.Builder
-	have := false
+	have, space := false, false
 	lastRight := 0.0
 	var lastRune rune
 	flush := func() {
@@ -155,42 +263,44 @@ func pdfLines(chars []*responses.GetPageTextStructuredChar) []pdfLine {
 			}
 		}
 		sb.Reset()
-		have = false
+		have, space = false, false
 	}
 	for _, c := range chars {
-		if c == nil || c.Text == "" {
+		if unicode.IsSpace(c.r) {
+			space = have
 			continue
 		}
-		p := c.PointPosition
-		r := []rune(c.Text)[0]
-		if unicode.IsSpace(r) || unicode.IsControl(r) || p.Top-p.Bottom <= 0 {
-			if have && r == ' ' {
-				sb.WriteByte(' ')
-			}
+		if unicode.IsControl(c.r) || c.top-c.bottom <= 0 {
 			continue
 		}
-		ch := pdfChar{r: r, left: p.Left, right: p.Right, top: p.Top, bottom: p.Bottom}
-		mid := (ch.top + ch.bottom) / 2
-		h := max(cur.height(), ch.top-ch.bottom)
-		if have && (mid > cur.top || mid < cur.bottom || ch.left < lastRight-h) {
+		h := max(cur.height(), c.top-c.bottom)
+		if have && (math.Abs(c.baseline-cur.baseline) > pdfBaselineTolerance*h || c.left < lastRight-h) {
 			flush()
 		}
 		if !have {
-			cur = pdfLine{left: ch.left, right: ch.right, top: ch.top, bottom: ch.bottom}
+			cur = pdfLine{left: c.left, right: c.right, top: c.top, bottom: c.bottom, baseline: c.baseline, size: c.size}
 			have = true
 		} else {
-			if ch.left-lastRight > h/3 && !isWide(r) && !isWide(lastRune) {
+			if space || (c.left-lastRight > h/5 && !isWide(c.r) && !isWide(lastRune)) {
 				sb.WriteByte(' ')
 			}
-			cur.left, cur.right = min(cur.left, ch.left), max(cur.right, ch.right)
-			cur.top, cur.bottom = max(cur.top, ch.top), min(cur.bottom, ch.bottom)
+			cur.left, cur.right = min(cur.left, c.left), max(cur.right, c.right)
+			cur.top, cur.bottom = max(cur.top, c.top), min(cur.bottom, c.bottom)
+			cur.size = max(cur.size, c.size)
 		}
-		sb.WriteString(c.Text)
-		lastRight, lastRune = ch.right, r
+		space = false
+		sb.WriteRune(c.r)
+		lastRight, lastRune = c.right, c.r
 	}
 	flush()
 	return lines
 }
+
+// pdfParagraphGap is the distance between two baselines, in usual line
+// pitches, beyond which a line starts a paragraph: lines of a paragraph
+// follow at the same pitch, and a space of half a line (Word's 段前0.5行)
+// or 6 points after 12-point lines set at 1.5 is a paragraph break.
+const pdfParagraphGap = 1.25
 
 // pdfEdgeLines is how many lines at the top and at the bottom of a page are
 // looked at for running headers, footers and page numbers.
@@ -206,11 +316,19 @@ var digitsRE = regexp.MustCompile(`[0-9０-９]+`)
 // candidate). A line at the top or bottom of a page that recurs there on
 // at least half the pages (digits ignored, two pages at least) is a running
 // header or footer, a page-number line there is a page number: both are
-// dropped. A line starts a paragraph when it is indented from the body's
-// left edge, when the line before it ends short of the right edge, after a
-// wider gap than the usual line spacing, or when the text size changes. A
-// page's first line that is not indented continues the last paragraph of
-// the page before when that paragraph is not terminated.
+// dropped. The remaining lines are read as one flow across pages; a line
+// starts a paragraph when
+//   - it is indented from the body's left edge (a first-line indent, a
+//     centred heading);
+//   - the line before it ends short of the right edge and either ends
+//     with terminal punctuation or fills less than half the text width (a
+//     line that wraps early before a character that may not begin a line,
+//     "2019—", continues);
+//   - the text size changes;
+//   - on the same page, it lies further below the line before than
+//     pdfParagraphGap times the usual line pitch, or above it;
+//   - in a document without first-line indents, it begins a page and the
+//     paragraph before is terminated.
 func pdfBody(pages [][]pdfLine) (body, header string) {
 	// Running headers and footers.
 	// A line is compared by its text without digits and its height on the
@@ -260,16 +378,16 @@ func pdfBody(pages [][]pdfLine) (body, header string) {
 		kept = append(kept, k)
 	}
 
-	// The body's geometry: its left edge, its
-	// right edge and the usual line pitch and height.
+	// The body's geometry: its left edge, its right edge, the usual line
+	// pitch and height.
 	var lefts, rights, pitches, heights []float64
 	for _, lines := range kept {
 		for i, l := range lines {
 			lefts = append(lefts, math.Round(l.left))
 			rights = append(rights, l.right)
 			heights = append(heights, l.height())
-			if i > 0 && lines[i-1].top > l.top {
-				pitches = append(pitches, lines[i-1].top-l.top)
+			if i > 0 && lines[i-1].baseline > l.baseline {
+				pitches = append(pitches, lines[i-1].baseline-l.baseline)
 			}
 		}
 	}
@@ -280,6 +398,15 @@ func pdfBody(pages [][]pdfLine) (body, header string) {
 	right := percentile(rights, 0.9)
 	pitch := percentile(pitches, 0.5)
 	height := percentile(heights, 0.5)
+	indented := func(l pdfLine) bool { return l.left > left+0.8*height }
+	// Indents mark paragraphs when some indented line runs to the right
+	// edge: the first line of a paragraph, not a centred heading.
+	indents := false
+	for _, lines := range kept {
+		for _, l := range lines {
+			indents = indents || (indented(l) && l.right >= right-0.8*height)
+		}
+	}
 
 	var b strings.Builder
 	var cur textBuilder
@@ -290,32 +417,39 @@ func pdfBody(pages [][]pdfLine) (body, header string) {
 		}
 		cur.Reset()
 	}
+	var prev pdfLine
 	for _, lines := range kept {
 		for i, l := range lines {
-			indented := l.left > left+0.8*height
-			start := indented
-			if i == 0 {
-				start = start || isTerminated(cur.String())
-			} else {
-				prev := lines[i-1]
-				gap := prev.top - l.top
-				switch {
-				case prev.right < right-1.5*height:
-					start = true
-				case pitch > 0 && (gap > 1.4*pitch || gap < 0):
-					start = true
-				case math.Abs(l.height()-prev.height()) > 0.2*max(height, prev.height()):
-					start = true
+			start := cur.Len() == 0 || indented(l)
+			if !start {
+				short := prev.right < right-0.8*height
+				start = short && (isTerminated(prev.text) || prev.right-prev.left < 0.5*(right-left))
+				start = start || differ(l.size, prev.size, 0.15) || differ(l.height(), prev.height(), 0.25)
+				if i > 0 {
+					gap := prev.baseline - l.baseline
+					start = start || gap < 0 || (pitch > 0 && gap > pdfParagraphGap*pitch)
+				} else if !indents {
+					start = start || isTerminated(cur.String())
 				}
 			}
 			if start {
 				flush()
 			}
 			cur.join(l.text)
+			prev = l
 		}
 	}
 	flush()
 	return b.String(), header
+}
+
+// differ reports whether two positive sizes differ by more than the
+// fraction f of the larger; a zero size (unknown) differs from nothing.
+func differ(a, b, f float64) bool {
+	if a <= 0 || b <= 0 {
+		return false
+	}
+	return math.Abs(a-b) > f*max(a, b)
 }
 
 // edgeIndexes returns the indexes of the top and bottom pdfEdgeLines lines
