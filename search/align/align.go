@@ -229,8 +229,11 @@ func solve(la, lb []float64, ratio float64, an *anchors, weight float64) []step 
 				}
 				c := cost[i0*w+j0] + mv.cost
 				if mv.da > 0 && mv.db > 0 {
-					c += lengthCost(pa[i]-pa[i0], pb[j]-pb[j0])
 					c -= weight * an.shared(i0, i, j0, j)
+					if c >= best {
+						continue // the length cost is never negative
+					}
+					c += lengthCost(pa[i]-pa[i0], pb[j]-pb[j0])
 				}
 				if c < best {
 					best, arg = c, int8(k)
@@ -286,13 +289,33 @@ func lengthCost(x, y float64) float64 {
 		return 0
 	}
 	d := math.Abs(y-x) / math.Sqrt(variance*mean)
-	p := math.Erfc(d / math.Sqrt2)
-	if p > 1e-300 {
-		return -math.Log(p)
+	if d < tailFrom {
+		// interpolated in the table: the alignment of two long documents
+		// asks millions of times, and Erfc and Log cost 60 ns
+		f := d * tailSteps
+		k := int(f)
+		return tailTable[k] + (tailTable[k+1]-tailTable[k])*(f-float64(k))
 	}
-	// the tail's asymptote, where Erfc underflows
+	return tailAsymptote(d)
+}
+
+// tailAsymptote is -ln P(|Z| > d) for large d (within 2% at 8), where
+// Erfc underflows.
+func tailAsymptote(d float64) float64 {
 	return d*d/2 + math.Log(d*math.Sqrt(math.Pi/2))
 }
+
+// tailTable holds -ln P(|Z| > d) = -ln erfc(d/√2) for d = 0, 1/tailSteps,
+// … tailFrom. Built once and only read.
+const tailFrom, tailSteps = 8, 64
+
+var tailTable = func() []float64 {
+	t := make([]float64, tailFrom*tailSteps+2)
+	for k := range t {
+		t[k] = -math.Log(math.Erfc(float64(k) / tailSteps / math.Sqrt2))
+	}
+	return t
+}()
 
 // anchors are the anchor tokens of each paragraph of both sides, kept
 // only when both texts hold them, with their weights.
@@ -352,41 +375,44 @@ func newAnchors(a, b []string) *anchors {
 }
 
 // shared is the summed weight of the anchors that paragraphs i0..i-1 of A
-// and j0..j-1 of B both hold (each counted once).
+// and j0..j-1 of B (one or two of each) both hold, each counted once.
 func (an *anchors) shared(i0, i, j0, j int) float64 {
-	sa := union(an.a[i0:i])
-	if len(sa) == 0 {
+	if empty(an.a[i0:i]) || empty(an.b[j0:j]) {
 		return 0
 	}
-	sb := union(an.b[j0:j])
 	total := 0.0
-	for x, y := 0, 0; x < len(sa) && y < len(sb); {
-		switch {
-		case sa[x] < sb[y]:
-			x++
-		case sa[x] > sb[y]:
-			y++
-		default:
-			total += an.weight[sa[x]]
-			x++
-			y++
+	for _, t := range an.a[i0] {
+		if in(an.b[j0:j], t) {
+			total += an.weight[t]
+		}
+	}
+	if i-i0 == 2 {
+		for _, t := range an.a[i0+1] {
+			if !slices.Contains(an.a[i0], t) && in(an.b[j0:j], t) {
+				total += an.weight[t]
+			}
 		}
 	}
 	return total
 }
 
-// union merges sorted lists into one sorted list without duplicates (the
-// single list as it is).
-func union(ls [][]int32) []int32 {
-	if len(ls) == 1 {
-		return ls[0]
-	}
-	var out []int32
+func empty(ls [][]int32) bool {
 	for _, l := range ls {
-		out = append(out, l...)
+		if len(l) > 0 {
+			return false
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return true
+}
+
+// in reports whether one of the sorted lists holds t.
+func in(ls [][]int32, t int32) bool {
+	for _, l := range ls {
+		if _, ok := slices.BinarySearch(l, t); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // tokens returns the distinct anchors of a paragraph: its numbers

@@ -3,6 +3,7 @@ package align
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -214,5 +215,20 @@ func TestAnchorsMatter(t *testing.T) {
 	}
 	if anchors := tokens(ru[6]); !slices.Contains(anchors, "27") || !slices.Contains(anchors, "11") {
 		t.Errorf("anchors of Russian 7: %v", anchors)
+	}
+}
+
+// TestLengthCost: the interpolated table is within 0.1% of the exact
+// tail probability's negative logarithm, and continuous at the asymptote.
+func TestLengthCost(t *testing.T) {
+	for d := 0.0; d < 12; d += 0.0137 {
+		exact := -math.Log(math.Erfc(d / math.Sqrt2))
+		// x and y with |y-x| / sqrt(variance·mean) = d
+		mean := 100.0
+		diff := d * math.Sqrt(variance*mean)
+		got := lengthCost(mean-diff/2, mean+diff/2)
+		if math.Abs(got-exact) > 0.001*exact+1e-4 && d < tailFrom || math.Abs(got-exact) > 0.02*exact {
+			t.Errorf("d %.3f: %g, want %g", d, got, exact)
+		}
 	}
 }
