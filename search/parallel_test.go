@@ -218,3 +218,37 @@ func BenchmarkParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestTranslationOfReindex: a sidecar that only adds translation_of
+// writes a new generation (the metadata changed) without analysing any
+// document again, and the link is there once it is opened.
+func TestTranslationOfReindex(t *testing.T) {
+	corpusDir, dir := parallelCorpus(t), t.TempDir()
+	ctx := context.Background()
+	if _, err := index.Build(ctx, corpusDir, dir, index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	side := filepath.Join(corpusDir, "2018-other.zh.txt"+".meta")
+	if err := os.WriteFile(side, []byte("translation_of: "+bishkekRU+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := index.Build(ctx, corpusDir, dir, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Reused != 5 {
+		t.Errorf("reused %d documents, want all 5 (report %+v)", rep.Reused, rep)
+	}
+	e, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	d, err := e.DocumentPage(ctx, "2018-other", "", 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{bishkek, bishkekEN, bishkekRU, bishkekKK}; !gocmp.Equal(want, d.Translations) {
+		t.Errorf("translations %q, want %q", d.Translations, want)
+	}
+}
