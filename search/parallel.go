@@ -176,9 +176,7 @@ func translationGroups(docs []index.DocMeta) map[string][]string {
 // docInfo describes document d of generation g.
 func (g *generation) docInfo(d index.DocMeta) DocumentInfo {
 	info := docInfo(d)
-	info.Translations = g.translations[d.ID]
-	if info.Translations == nil {
-		info.Translations = []string{}
-	}
+	// a copy: the caller may change it
+	info.Translations = append([]string{}, g.translations[d.ID]...)
 	return info
 }
