@@ -211,6 +211,14 @@ func TestSearchParallelLinks(t *testing.T) {
 		`<a href="/docs/2019-bishkek-declaration/parallel/2019-bishkek-declaration.ru#r11" hreflang="ru" lang="ru">Русский ¶11</a>`,
 		`<a href="/docs/2019-bishkek-declaration/parallel/2019-bishkek-declaration.en#r11" hreflang="en" lang="en">English ¶11</a>`,
 	}, nil)
+	// A hit in the Russian links to the Chinese and the English: its
+	// paragraph 7 is Chinese 7, and half of English 8 (which merges the
+	// Chinese 7 and 8, that the Russian keeps apart).
+	r = do(t, "GET", ts.URL+"/search?collapse=false&q="+url.QueryEscape(`"Кыргызской Республикой"`))
+	checkBody(t, r.body, []string{
+		`<a href="/docs/2019-bishkek-declaration.ru/parallel/2019-bishkek-declaration#r7" hreflang="zh" lang="zh">中文 ¶7</a>`,
+		`<a href="/docs/2019-bishkek-declaration.ru/parallel/2019-bishkek-declaration.en#r8" hreflang="en" lang="en">English ¶8</a>`,
+	}, nil)
 	// A paragraph beyond the translated opening.
 	r = do(t, "GET", ts.URL+"/search?collapse=false&q="+url.QueryEscape(`"中亚无核武器区条约"`))
 	checkBody(t, r.body, []string{`hreflang="ru" lang="ru">Русский ¶—</a>`}, nil)
