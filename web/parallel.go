@@ -161,13 +161,13 @@ func (s *Server) handleParallel(w http.ResponseWriter, r *http.Request) error {
 		A:     sides[0], B: sides[1], SwapURL: parallelPath(b, a),
 	}
 	if others := docA.Translations; len(others) > 0 {
-		langs, err := s.docLangs(ctx)
+		infos, err := s.docInfos(ctx)
 		if err != nil {
 			return err
 		}
 		for _, o := range others {
-			if o != b {
-				v.Others = append(v.Others, docLink{URL: parallelPath(a, o), Label: langSelf(langs[o]), Lang: langs[o]})
+			if o != b && infos[o].Paragraphs <= search.MaxParallelParagraphs {
+				v.Others = append(v.Others, docLink{URL: parallelPath(a, o), Label: langSelf(infos[o].Lang), Lang: infos[o].Lang})
 			}
 		}
 	}
@@ -184,15 +184,15 @@ func (s *Server) handleParallel(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, tmplParallel, v)
 }
 
-// docLangs maps every document id to its language.
-func (s *Server) docLangs(ctx context.Context) (map[string]string, error) {
+// docInfos maps every document id to its description.
+func (s *Server) docInfos(ctx context.Context) (map[string]search.DocumentInfo, error) {
 	docs, err := s.searcher.Documents(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
-	out := make(map[string]string, len(docs))
+	out := make(map[string]search.DocumentInfo, len(docs))
 	for _, d := range docs {
-		out[d.ID] = d.Lang
+		out[d.ID] = d
 	}
 	return out, nil
 }
@@ -208,15 +208,16 @@ func (s *Server) translationLinks(ctx context.Context, d search.DocumentInfo) ([
 	if len(d.Translations) == 0 {
 		return nil, nil
 	}
-	langs, err := s.docLangs(ctx)
+	infos, err := s.docInfos(ctx)
 	if err != nil {
 		return nil, err
 	}
 	_, aligns := s.searcher.(Aligner)
 	var out []translationLink
 	for _, t := range d.Translations {
-		l := translationLink{Label: langSelf(langs[t]), Lang: langs[t], URL: docPath(t)}
-		if aligns {
+		o := infos[t]
+		l := translationLink{Label: langSelf(o.Lang), Lang: o.Lang, URL: docPath(t)}
+		if aligns && max(d.Paragraphs, o.Paragraphs) <= search.MaxParallelParagraphs {
 			l.ParallelURL = parallelPath(d.ID, t)
 		}
 		out = append(out, l)
@@ -241,25 +242,19 @@ func (s *Server) addParallelLinks(ctx context.Context, hits []search.Hit, views 
 	if !ok || len(hits) == 0 {
 		return nil
 	}
-	var infos map[string]search.DocumentInfo
-	for i, h := range hits {
-		if i >= len(views) {
-			break
-		}
-		if infos == nil {
-			docs, err := s.searcher.Documents(ctx)
-			if err != nil {
-				return fmt.Errorf("list documents: %w", err)
-			}
-			infos = make(map[string]search.DocumentInfo, len(docs))
-			for _, d := range docs {
-				infos[d.ID] = d
-			}
-		}
+	infos, err := s.docInfos(ctx)
+	if err != nil {
+		return err
+	}
+	for i, h := range hits[:min(len(hits), len(views))] {
 		trans := infos[h.Doc].Translations
 		for _, t := range trans[:min(len(trans), maxParallelLinks)] {
 			lang := infos[t].Lang
 			link := parallelLink{Label: langSelf(lang), Lang: lang, URL: docPath(t)}
+			if max(infos[h.Doc].Paragraphs, infos[t].Paragraphs) > search.MaxParallelParagraphs {
+				views[i].Parallel = append(views[i].Parallel, link) // too long to align
+				continue
+			}
 			p, err := al.Parallel(ctx, h.Doc, t)
 			if err != nil {
 				s.log.Warn("align for a search hit", "doc", h.Doc, "other", t, "err", err)
