@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -250,5 +252,35 @@ func TestTranslationOfReindex(t *testing.T) {
 	}
 	if want := []string{bishkek, bishkekEN, bishkekRU, bishkekKK}; !gocmp.Equal(want, d.Translations) {
 		t.Errorf("translations %q, want %q", d.Translations, want)
+	}
+}
+
+// TestParallelTooLong: a document of more paragraphs than
+// MaxParallelParagraphs is refused with a bad-query error, not aligned.
+func TestParallelTooLong(t *testing.T) {
+	corpusDir, dir := t.TempDir(), t.TempDir()
+	var long strings.Builder
+	for i := range MaxParallelParagraphs + 1 {
+		fmt.Fprintf(&long, "第%d条 成员国加强合作。\n\n", i+1)
+	}
+	for name, text := range map[string]string{"long.zh.txt": long.String(), "long.ru.txt": "Государства-члены укрепляют сотрудничество.\n"} {
+		if err := os.WriteFile(filepath.Join(corpusDir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	if _, err := index.Build(ctx, corpusDir, dir, index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if d, err := e.DocumentPage(ctx, "long", "", 0, 1); err != nil || d.DocumentInfo.Paragraphs <= MaxParallelParagraphs {
+		t.Fatalf("the long document: %v, %+v", err, d)
+	}
+	if _, err := e.Parallel(ctx, "long", "long.ru"); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("Parallel of a %d-paragraph document: error %v, want ErrBadQuery", MaxParallelParagraphs+1, err)
 	}
 }
