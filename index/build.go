@@ -330,7 +330,8 @@ func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, e
 	for i := range docs {
 		d := &docs[i]
 		dm := DocMeta{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang,
-			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, b.shards)}
+			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, b.shards),
+			TranslationOf: d.TranslationOf}
 		var err error
 		if dm.Form, err = indexedForm(d, dm.Shard); err != nil {
 			return nil, nil, err

@@ -73,6 +73,11 @@ type DocMeta struct {
 	Form       string `json:"form,omitempty"`
 	Paragraphs int    `json:"paragraphs"`
 	Shard      int    `json:"shard"`
+
+	// TranslationOf is the document's translation_of metadata: the id of
+	// the document it translates, or "" (X.ru and X.en translate X by
+	// their names alone).
+	TranslationOf string `json:"translation_of,omitempty"`
 }
 
 // OpenOptions tune Open.

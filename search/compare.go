@@ -112,9 +112,9 @@ func (e *Engine) Compare(ctx context.Context, a, b string) (*Comparison, error) 
 			texts[i] = append(texts[i], p.Text)
 		}
 		if i == 0 {
-			out.A = docInfo(d)
+			out.A = g.docInfo(d)
 		} else {
-			out.B = docInfo(d)
+			out.B = g.docInfo(d)
 		}
 	}
 	out.Pairs = ComparePairs(texts[0], texts[1])

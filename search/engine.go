@@ -110,6 +110,10 @@ type generation struct {
 	// similar are its paragraphs' similar paragraphs elsewhere, read
 	// once when first needed (similar.go).
 	similar similarOnce
+	// translations are its documents' translations, and parallel the
+	// alignments computed (parallel.go).
+	translations map[string][]string
+	parallel     parallelCache
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap
@@ -160,6 +164,7 @@ func (e *Engine) open() (*generation, error) {
 		g.byKey[index.DocKey(d.ID)] = d.ID
 		g.multilingual = g.multilingual || d.Lang != x.Meta().Documents[0].Lang
 	}
+	g.translations = translationGroups(x.Meta().Documents)
 	g.refs.Store(1)
 	return g, nil
 }
@@ -468,7 +473,7 @@ func (e *Engine) Documents(ctx context.Context) ([]DocumentInfo, error) {
 	docs := g.idx.Meta().Documents
 	out := make([]DocumentInfo, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, docInfo(d))
+		out = append(out, g.docInfo(d))
 	}
 	return out, nil
 }
@@ -528,7 +533,7 @@ func (e *Engine) document(ctx context.Context, id, q string, from, size int) (*D
 	if !ok {
 		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
 	}
-	out := &Document{DocumentInfo: docInfo(d), From: from, Paragraphs: []Paragraph{}}
+	out := &Document{DocumentInfo: g.docInfo(d), From: from, Paragraphs: []Paragraph{}}
 	if from >= d.Paragraphs {
 		return out, nil
 	}

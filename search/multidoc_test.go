@@ -156,9 +156,19 @@ func TestMultiDocDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The one translation of the corpus: the Samarkand declaration's
+	// Russian text, linked by its name.
+	translations := map[string][]string{
+		"2022-samarkand-declaration":    {"2022-samarkand-declaration.ru"},
+		"2022-samarkand-declaration.ru": {"2022-samarkand-declaration"},
+	}
 	var want []DocumentInfo
 	for _, d := range docs {
-		want = append(want, DocumentInfo{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang, Paragraphs: len(d.Paragraphs)})
+		tr := translations[d.ID]
+		if tr == nil {
+			tr = []string{}
+		}
+		want = append(want, DocumentInfo{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang, Paragraphs: len(d.Paragraphs), Translations: tr})
 	}
 	if diff := gocmp.Diff(want, got); diff != "" {
 		t.Errorf("Documents (-corpus reader +index):\n%s", diff)

@@ -139,6 +139,10 @@ type DocumentInfo struct {
 	Place      string `json:"place"`
 	Lang       string `json:"lang"`
 	Paragraphs int    `json:"paragraphs"`
+	// Translations are the ids of the document's other language versions,
+	// sorted, never nil: X.ru and X.en beside X, and documents linked by
+	// translation_of metadata. Engine.Parallel aligns them.
+	Translations []string `json:"translations"`
 }
 
 // Document is a document with its paragraphs in order: all of them
@@ -189,4 +193,5 @@ type SimilarParagraph struct {
 //	func (e *Engine) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) (in suggest.go)
 //	func (e *Engine) Trends(ctx context.Context, query string) (*Trends, error) (in trends.go)
 //	func (e *Engine) Compare(ctx context.Context, a, b string) (*Comparison, error) (in compare.go)
+//	func (e *Engine) Parallel(ctx context.Context, a, b string) (*Parallel, error) (in parallel.go)
 //	func (e *Engine) Stats() Stats (in stats.go)

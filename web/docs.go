@@ -206,28 +206,18 @@ func sortedKeys(m map[string]int, desc bool) []string {
 	return keys
 }
 
-// translations maps each document id to its other language versions:
-// X.ru and X.en are translations of X (see the README's ids), and of
-// each other.
+// translations maps each document id to its other language versions
+// (search.DocumentInfo.Translations).
 func translations(docs []search.DocumentInfo) map[string][]search.DocumentInfo {
-	groups := map[string][]search.DocumentInfo{}
+	byID := make(map[string]search.DocumentInfo, len(docs))
 	for _, d := range docs {
-		base := d.ID
-		if d.Lang != "" && strings.HasSuffix(d.ID, "."+d.Lang) {
-			base = strings.TrimSuffix(d.ID, "."+d.Lang)
-		}
-		groups[base] = append(groups[base], d)
+		byID[d.ID] = d
 	}
 	out := map[string][]search.DocumentInfo{}
-	for _, g := range groups {
-		if len(g) < 2 {
-			continue
-		}
-		for _, d := range g {
-			for _, o := range g {
-				if o.ID != d.ID {
-					out[d.ID] = append(out[d.ID], o)
-				}
+	for _, d := range docs {
+		for _, t := range d.Translations {
+			if o, ok := byID[t]; ok {
+				out[d.ID] = append(out[d.ID], o)
 			}
 		}
 	}

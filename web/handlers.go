@@ -79,6 +79,8 @@ type hitView struct {
 	// CiteGBT and CitePlain are the citations of the paragraph (quote and
 	// reference, GB/T 7714-2015 and plain style) that "复制引用" copies.
 	CiteGBT, CitePlain string
+	// Parallel link to the hit's paragraph in the document's translations.
+	Parallel []parallelLink
 }
 
 type similarLink struct {
@@ -133,6 +135,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := s.searchView(p, res)
 	if err := s.labelSimilar(ctx, v.Hits); err != nil {
+		return err
+	}
+	if err := s.addParallelLinks(ctx, res.Hits, v.Hits); err != nil { // parallel.go
 		return err
 	}
 	return s.render(w, r, http.StatusOK, tmplSearch, v)
@@ -361,6 +366,8 @@ type docPage struct {
 	FirstURL, PrevURL, NextURL, LastURL string
 	// CompareWith are the documents offered for comparison ("与…比较").
 	CompareWith []compareLink
+	// Translations are the document's other language versions.
+	Translations []translationLink
 }
 
 type sectionLink struct {
@@ -445,6 +452,9 @@ func (s *Server) handleDoc(w http.ResponseWriter, r *http.Request) error {
 			return fmt.Errorf("list documents: %w", err)
 		}
 		v.CompareWith = compareCandidates(doc.DocumentInfo, docs)
+	}
+	if v.Translations, err = s.translationLinks(ctx, doc.DocumentInfo); err != nil { // parallel.go
+		return err
 	}
 	prev := ""
 	for _, p := range doc.Paragraphs {

@@ -378,7 +378,7 @@ func TestAPI(t *testing.T) {
 					t.Fatalf("%d documents, want 1: %v", len(docs), body)
 				}
 				d, _ := docs[0].(map[string]any)
-				want := map[string]any{"id": bishkek, "title": "上海合作组织成员国元首理事会比什凯克宣言", "date": "2019-06-14", "place": "比什凯克", "lang": "zh", "paragraphs": 76.0}
+				want := map[string]any{"id": bishkek, "title": "上海合作组织成员国元首理事会比什凯克宣言", "date": "2019-06-14", "place": "比什凯克", "lang": "zh", "paragraphs": 76.0, "translations": []any{}}
 				if diff := cmp.Diff(want, d); diff != "" {
 					t.Errorf("(-want +got):\n%s", diff)
 				}

@@ -59,6 +59,9 @@ func (f failingSearcher) Trends(context.Context, string) (*search.Trends, error)
 func (f failingSearcher) Compare(context.Context, string, string) (*search.Comparison, error) {
 	return nil, f.err
 }
+func (f failingSearcher) Parallel(context.Context, string, string) (*search.Parallel, error) {
+	return nil, f.err
+}
 
 // TestOpenAPI loads /api/openapi.json from a real server, checks that it
 // is a valid OpenAPI 3.1 document, and validates real requests and
@@ -122,6 +125,10 @@ func TestOpenAPI(t *testing.T) {
 		{name: "doc paragraph beyond", method: "GET", path: "/api/docs/" + docID + "?p=100000", status: 404, valid: true},
 		{name: "doc p and from", method: "GET", path: "/api/docs/" + docID + "?p=2&from=5", status: 400, valid: true, contains: []string{`"code":"bad_parameter"`}},
 		{name: "doc bad size", method: "GET", path: "/api/docs/" + docID + "?size=0", status: 400, contains: []string{`"code":"bad_parameter"`}},
+		{name: "doc translations", method: "GET", path: "/api/docs/" + docID + "?size=1", status: 200, valid: true, contains: []string{`"translations":[]`}},
+		{name: "parallel", method: "GET", path: "/api/docs/" + docID + "/parallel/" + docID, status: 200, valid: true, contains: []string{`"pairs":[{"a":[1],"b":[1]}`}},
+		{name: "parallel unknown", method: "GET", path: "/api/docs/" + docID + "/parallel/nope", status: 404, valid: true},
+		{name: "parallel bad id", method: "GET", path: "/api/docs/" + docID + "/parallel/" + strings.Repeat("x", 600), status: 400, valid: true, contains: []string{`"code":"bad_parameter"`}},
 
 		{name: "suggest", method: "GET", path: "/api/suggest?q=" + q("上合") + "&n=5", status: 200, valid: true, contains: []string{`"count":`}},
 		{name: "suggest nothing", method: "GET", path: "/api/suggest?q=", status: 200, valid: true},
@@ -175,6 +182,7 @@ func TestOpenAPI(t *testing.T) {
 			{method: "GET", path: "/api/search/export?format=csv&q=x"},
 			{method: "GET", path: "/api/trends?q=x"},
 			{method: "GET", path: "/api/compare?a=x&b=y"},
+			{method: "GET", path: "/api/docs/x/parallel/y"},
 		} {
 			tc.name, tc.status, tc.valid = fmt.Sprintf("%d %s %s", f.status, tc.method, tc.path), f.status, true
 			t.Run(tc.name, func(t *testing.T) { checkAgainstDescription(t, doc, router, fts.URL, tc, exercised) })

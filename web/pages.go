@@ -23,12 +23,13 @@ var staticFS embed.FS
 
 // Page templates, each parsed together with templates/base.tmpl.
 const (
-	tmplSearch  = "search.tmpl"
-	tmplDoc     = "doc.tmpl"
-	tmplError   = "error.tmpl"
-	tmplDocs    = "docs.tmpl"
-	tmplTrends  = "trends.tmpl"
-	tmplCompare = "compare.tmpl"
+	tmplSearch   = "search.tmpl"
+	tmplDoc      = "doc.tmpl"
+	tmplError    = "error.tmpl"
+	tmplDocs     = "docs.tmpl"
+	tmplTrends   = "trends.tmpl"
+	tmplCompare  = "compare.tmpl"
+	tmplParallel = "parallel.tmpl"
 )
 
 // pages holds the parsed templates and the fingerprints of the assets.
@@ -72,7 +73,7 @@ func loadPages(maxQueryLen int) (*pages, error) {
 			return "/static/" + name + "?v=" + v, nil
 		},
 	}
-	for _, name := range []string{tmplSearch, tmplDoc, tmplError, tmplDocs, tmplTrends, tmplCompare} {
+	for _, name := range []string{tmplSearch, tmplDoc, tmplError, tmplDocs, tmplTrends, tmplCompare, tmplParallel} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/base.tmpl", path.Join("templates", name))
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)

@@ -33,6 +33,11 @@ type Document struct {
 	Encoding string   // encoding the file was decoded from: one of the Encoding* constants
 	Info     []string // Markdown info lines before <!-- INFO END --> (adoption history); not paragraphs
 
+	// TranslationOf is the id of the document this one translates, from
+	// the metadata key translation_of, or "". Files named X.zh.txt,
+	// X.ru.txt and X.en.txt are translations of each other without it.
+	TranslationOf string
+
 	Paragraphs []Paragraph
 }
 

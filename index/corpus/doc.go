@@ -41,7 +41,8 @@
 // appended (2019-bishkek-declaration.zh.txt.meta), holding the same lines
 // (the "---" lines are optional there), so a PDF extraction gets metadata
 // without being edited. Keys: title, date (YYYY-MM-DD or YYYY年M月D日), place,
-// lang, id; other keys are ignored; values may be quoted; lines starting
+// lang, id, translation_of (the id of the document this one translates,
+// for a file whose name does not say so); other keys are ignored; values may be quoted; lines starting
 // with "#" are comments. The sidecar wins over front matter, which wins over
 // inference. A malformed date, lang or id makes the file a problem.
 //

@@ -15,6 +15,9 @@ import (
 // An empty field is not given.
 type meta struct {
 	Title, Date, Place, Lang, ID string
+	// TranslationOf is the id of the document this one translates
+	// (translation_of: X), linking files whose names do not say so.
+	TranslationOf string
 }
 
 // merge returns m with the non-empty fields of over replacing its own.
@@ -24,7 +27,7 @@ func (m meta) merge(over meta) meta {
 		src string
 	}{
 		{&m.Title, over.Title}, {&m.Date, over.Date}, {&m.Place, over.Place},
-		{&m.Lang, over.Lang}, {&m.ID, over.ID},
+		{&m.Lang, over.Lang}, {&m.ID, over.ID}, {&m.TranslationOf, over.TranslationOf},
 	} {
 		if f.src != "" {
 			*f.dst = f.src
@@ -59,7 +62,7 @@ func splitFrontMatter(text string) (fm []string, body string) {
 }
 
 // parseMeta reads key: value lines (front matter or a sidecar). Keys are
-// case-insensitive; title, date, place, lang and id are used, other keys are
+// case-insensitive; title, date, place, lang, id and translation_of are used, other keys are
 // ignored, as are blank lines, lines starting with "#", "---" lines and lines
 // without a colon. Values may be quoted with "" or ”. Values are validated:
 // a bad date, language or id is an ErrMetadata error naming the line.
@@ -109,6 +112,14 @@ func parseMeta(lines []string, where string) (meta, error) {
 				return meta{}, bad(`a path-like id such as "2019-bishkek-declaration" (no leading or trailing "/", no "." or ".." segments, no control characters)`)
 			}
 			m.ID = value
+		case "translation_of", "translation-of":
+			if value == "" {
+				continue
+			}
+			if !validID(value) {
+				return meta{}, bad(`the id of the document translated, such as "2019-bishkek-declaration"`)
+			}
+			m.TranslationOf = value
 		}
 	}
 	return m, nil

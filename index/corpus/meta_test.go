@@ -8,7 +8,7 @@ import (
 )
 
 func TestParseMetadata(t *testing.T) {
-	type meta struct{ ID, Title, Date, Place, Lang, Format string }
+	type meta struct{ ID, Title, Date, Place, Lang, Format, TranslationOf string }
 	tests := []struct {
 		name    string
 		source  string
@@ -72,6 +72,25 @@ func TestParseMetadata(t *testing.T) {
 			want:   meta{ID: "report.v2", Title: "report.v2", Lang: "zh", Format: "txt"},
 		},
 		{
+			name:   "translation_of in front matter links a file of another name",
+			source: "ru/bishkek.txt",
+			data:   "---\ntranslation_of: 2019-bishkek-declaration\n---\nГосударства-члены ШОС заявляют следующее.",
+			want:   meta{ID: "ru/bishkek", Title: "bishkek", Lang: "ru", Format: "txt", TranslationOf: "2019-bishkek-declaration"},
+		},
+		{
+			name:    "translation_of in the sidecar wins",
+			source:  "en/bishkek.txt",
+			data:    "---\ntranslation_of: other\n---\nThe member states declare the following.",
+			sidecar: "Translation-Of: \"2019-bishkek-declaration\"\n",
+			want:    meta{ID: "en/bishkek", Title: "bishkek", Lang: "en", Format: "txt", TranslationOf: "2019-bishkek-declaration"},
+		},
+		{
+			name:   "a document is no translation of itself",
+			source: "x.en.txt",
+			data:   "---\ntranslation_of: x.en\n---\nThe member states declare the following.",
+			want:   meta{ID: "x.en", Title: "x.en", Lang: "en", Format: "txt"},
+		},
+		{
 			name:   "Hugo date with a time, unclosed front matter is text",
 			source: "h.md",
 			data:   "---\ndate: 2021-03-04T10:00:00+08:00\n---\n# 标题\n\n正文。",
@@ -88,7 +107,7 @@ func TestParseMetadata(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			got := meta{doc.ID, doc.Title, doc.Date, doc.Place, doc.Lang, doc.Format}
+			got := meta{doc.ID, doc.Title, doc.Date, doc.Place, doc.Lang, doc.Format, doc.TranslationOf}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("metadata (-want +got):\n%s", diff)
 			}
@@ -108,6 +127,7 @@ func TestParseMetadataErrors(t *testing.T) {
 		{"bad id in sidecar", "正文。", "id: ../escape"},
 		{"id with a leading slash", "正文。", "id: /abs"},
 		{"binary sidecar", "正文。", "\x00\x01"},
+		{"bad translation_of", "---\ntranslation_of: ../x\n---\n正文。", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -116,6 +116,9 @@ func parse(source string, data, sidecar []byte, tr *trace) (Document, error) {
 
 	doc.Title = firstNonEmpty(explicit.Title, title, path.Base(id))
 	doc.ID = firstNonEmpty(explicit.ID, doc.ID)
+	if explicit.TranslationOf != doc.ID {
+		doc.TranslationOf = explicit.TranslationOf
+	}
 	// A web page's own date (meta, time, dateline) is its publication
 	// date; a Word file's creation date comes after a date in its text.
 	doc.Date = firstNonEmpty(explicit.Date, ex.Date)
