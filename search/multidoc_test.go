@@ -156,11 +156,12 @@ func TestMultiDocDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The one translation of the corpus: the Samarkand declaration's
-	// Russian text, linked by its name.
+	// The translations of the corpus: the Samarkand declaration's Russian
+	// and English texts, linked by their names.
 	translations := map[string][]string{
-		"2022-samarkand-declaration":    {"2022-samarkand-declaration.ru"},
-		"2022-samarkand-declaration.ru": {"2022-samarkand-declaration"},
+		"2022-samarkand-declaration":    {"2022-samarkand-declaration.en", "2022-samarkand-declaration.ru"},
+		"2022-samarkand-declaration.ru": {"2022-samarkand-declaration", "2022-samarkand-declaration.en"},
+		"2022-samarkand-declaration.en": {"2022-samarkand-declaration", "2022-samarkand-declaration.ru"},
 	}
 	var want []DocumentInfo
 	for _, d := range docs {
