@@ -151,7 +151,12 @@ func NewMapping() (mapping.IndexMapping, error) {
 
 	words := bleve.NewDocumentStaticMapping()
 	for _, l := range lang.All() {
-		fields := []*mapping.FieldMapping{langField(l.WordAnalyzer, "")}
+		// Words need no positions: phrases match on the bigram field
+		// (Chinese) or the exact field (11% of the index of 行政法规:
+		// 108.5 -> 96.4 MB).
+		wf := langField(l.WordAnalyzer, "")
+		wf.IncludeTermVectors = false
+		fields := []*mapping.FieldMapping{wf}
 		if l.Alphabetic() {
 			fields = append(fields, langField(l.ExactAnalyzer, strings.TrimPrefix(l.ExactField, lang.Property+".")))
 		}
@@ -174,7 +179,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 }
 
 // langField is the mapping of a language's word or exact field: indexed
-// with analyzer, with positions (for phrases), not stored; name "" keeps
+// with analyzer, with positions (for the exact field's phrases), not stored; name "" keeps
 // the property's path ("words.ru"), else the field is "words."+name.
 func langField(analyzer, name string) *mapping.FieldMapping {
 	f := bleve.NewTextFieldMapping()

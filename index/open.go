@@ -32,7 +32,7 @@ var (
 
 // FormatVersion changes whenever the mapping or the layout of an index
 // changes in a way that needs a rebuild.
-const FormatVersion = 6 // 3: the char field; 4: the dockey field; 5: words per language (index/lang); 6: no title field
+const FormatVersion = 6 // 3: the char field; 4: the dockey field; 5: words per language (index/lang); 6: no title field, words without positions
 
 const (
 	currentFile = "CURRENT"        // names the current generation directory

@@ -132,11 +132,13 @@ func wordQuery(v string) query.Query {
 }
 
 // phraseQuery matches a quoted phrase: its exact string on the bigram
-// field, ranked higher when it is also a phrase of gse words.
+// field, ranked higher when the paragraph also has its gse words (where
+// the phrase is cut as the words of the text are, not across them).
 func phraseQuery(v string) query.Query {
-	words := query.NewMatchPhraseQuery(v)
+	words := query.NewMatchQuery(v)
 	words.SetField(lang.Of("").WordField)
 	words.Analyzer = zh.AnalyzerWordQuery
+	words.SetOperator(query.MatchQueryOperatorAnd)
 	return query.NewBooleanQuery([]query.Query{substringQuery(v)}, []query.Query{words}, nil)
 }
 
