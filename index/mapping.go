@@ -115,7 +115,11 @@ func NewMapping() (mapping.IndexMapping, error) {
 	}
 	p := bleve.NewDocumentStaticMapping()
 	for _, name := range []string{FieldDoc, FieldDate, FieldYear, FieldPlace, FieldLang, FieldSection} {
-		p.AddFieldMappingsAt(name, keywordField())
+		f := keywordField()
+		// doc values only where a sort (date, doc) or a facet (section)
+		// reads them; year, place and lang are filters: their postings do
+		f.DocValues = name == FieldDoc || name == FieldDate || name == FieldSection
+		p.AddFieldMappingsAt(name, f)
 	}
 	p.AddFieldMappingsAt(FieldDocKey, keywordField()) // bleve keeps doc values of indexed fields only
 	n := bleve.NewNumericFieldMapping()
