@@ -204,6 +204,8 @@ func TestServe(t *testing.T) {
 		"compare?a=2019-bishkek-declaration&b=2019-bishkek-declaration",
 		"api/compare?a=2019-bishkek-declaration&b=2019-bishkek-declaration",
 		"api/suggest?q=%E4%B8%8A%E5%90%88", "docs", "api/docs/2019-bishkek-declaration", "metrics",
+		"docs/2019-bishkek-declaration/parallel/2019-bishkek-declaration",
+		"api/docs/2019-bishkek-declaration/parallel/2019-bishkek-declaration",
 	} {
 		resp, err := client.Get(base + path)
 		if err != nil {

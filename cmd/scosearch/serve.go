@@ -343,3 +343,27 @@ func watchIndex(ctx context.Context, engine *search.Engine, interval time.Durati
 		}
 	}
 }
+
+func (p *pendingEngine) Parallel(ctx context.Context, a, b string) (*search.Parallel, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Parallel(ctx, a, b)
+}
+
+func (p *pendingEngine) Document(ctx context.Context, id, q string) (*search.Document, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Document(ctx, id, q)
+}
+
+func (p *pendingEngine) Neighbours(ctx context.Context, paragraphID string, before, after int) ([]search.Paragraph, error) {
+	e, err := p.wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Neighbours(ctx, paragraphID, before, after)
+}
