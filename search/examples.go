@@ -9,6 +9,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/scosearch/scosearch/index/lang"
 )
 
 // Bounds of Examples.
@@ -57,7 +59,7 @@ func (e *Engine) Examples(ctx context.Context, n int) ([]Suggestion, error) {
 func frequentFormulations(ctx context.Context, g *generation, k int) ([]Suggestion, error) {
 	df := map[string]int{}
 	for i, s := range g.idx.Shards() {
-		if err := walkDict(ctx, s, "", exampleDictWalk, df); err != nil {
+		if err := walkDict(ctx, s, lang.Of("").WordField, "", exampleDictWalk, df); err != nil {
 			return nil, fmt.Errorf("examples: shard %d: %w", i, err)
 		}
 	}

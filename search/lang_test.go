@@ -317,3 +317,31 @@ func searchIDs(t *testing.T, g *generation, q query.Query) []string {
 	}
 	return ids
 }
+
+// TestLangSuggest: a Russian or English prefix is completed with the
+// words as written in the texts (not their stems), and each completion
+// finds what it counts.
+func TestLangSuggest(t *testing.T) {
+	e := openSCOEngine(t)
+	for _, c := range []struct{ prefix, want string }{
+		{"шанха", "шанхайской"},
+		{"резол", "резолюций"},
+		{"Reso", "resolution"},
+		{"上合", "上合组织"},
+	} {
+		got, err := e.Suggest(context.Background(), c.prefix, MaxSuggestions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range got {
+			found = found || s.Text == c.want
+			if s.Count == 0 {
+				t.Errorf("%s: suggestion %q finds nothing", c.prefix, s.Text)
+			}
+		}
+		if !found {
+			t.Errorf("%s: suggestions %v lack %q", c.prefix, got, c.want)
+		}
+	}
+}

@@ -170,14 +170,26 @@ func splitPrefix(prefix string) (head, word string, ok bool) {
 	return head, word, true
 }
 
-// dictCompletions returns up to k words of the text field that start with
-// word, the most frequent first, Count their document frequency summed
-// over the shards. It reads at most suggestDictWalk entries per shard.
+// dictCompletions returns up to k words that start with word, from the
+// word fields of the languages of its script (lang.ForQuery; the exact,
+// unstemmed field of an alphabetic language: шанхайской, not шанхайск),
+// the most frequent first, Count their document frequency summed over the
+// shards. It reads at most suggestDictWalk entries per shard and field.
 func dictCompletions(ctx context.Context, shards []bleve.Index, word string, k int) ([]Suggestion, error) {
 	df := map[string]int{}
-	for i, s := range shards {
-		if err := walkDict(ctx, s, word, suggestDictWalk, df); err != nil {
-			return nil, fmt.Errorf("shard %d: %w", i, err)
+	langs := lang.ForQuery(word)
+	if len(langs) == 0 {
+		langs = []lang.Language{lang.Of("")}
+	}
+	for _, l := range langs {
+		field := l.WordField
+		if l.Alphabetic() {
+			field = l.ExactField
+		}
+		for i, s := range shards {
+			if err := walkDict(ctx, s, field, word, suggestDictWalk, df); err != nil {
+				return nil, fmt.Errorf("shard %d: %w", i, err)
+			}
 		}
 	}
 	out := make([]Suggestion, 0, len(df))
@@ -192,10 +204,10 @@ func dictCompletions(ctx context.Context, shards []bleve.Index, word string, k i
 	return out[:min(k, len(out))], nil
 }
 
-// walkDict adds the document frequencies of the text field's words that
+// walkDict adds the document frequencies of the words of field that
 // start with word in one shard to df, reading at most limit entries.
-func walkDict(ctx context.Context, s bleve.Index, word string, limit int, df map[string]int) (err error) {
-	d, err := s.FieldDictPrefix(lang.Of("").WordField, []byte(word))
+func walkDict(ctx context.Context, s bleve.Index, field, word string, limit int, df map[string]int) (err error) {
+	d, err := s.FieldDictPrefix(field, []byte(word))
 	if err != nil {
 		return fmt.Errorf("term dictionary: %w", err)
 	}

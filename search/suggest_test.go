@@ -217,7 +217,7 @@ func TestSuggestLimits(t *testing.T) {
 	}
 	// The dictionary walk stops at its bound (the corpus has 1,141 words).
 	df := map[string]int{}
-	if err := walkDict(ctx, e.cur.Load().idx.Shards()[0], "", 100, df); err != nil || len(df) != 100 {
+	if err := walkDict(ctx, e.cur.Load().idx.Shards()[0], lang.Of("").WordField, "", 100, df); err != nil || len(df) != 100 {
 		t.Errorf("walkDict with limit 100: %d words, error %v", len(df), err)
 	}
 	if got, _ := e.Suggest(ctx, "上", 1); len(got) != 1 {
