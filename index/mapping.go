@@ -127,7 +127,6 @@ func NewMapping() (mapping.IndexMapping, error) {
 	n.DocValues = true
 	p.AddFieldMappingsAt(FieldN, n)
 
-
 	// The text is stored for hits and snippets; every paragraph's text
 	// is indexed as bigrams and characters (exact substrings in any
 	// language), its words in its language's fields only.
