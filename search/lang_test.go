@@ -53,6 +53,7 @@ func TestLangStemming(t *testing.T) {
 		{"РЕЗОЛЮЦИЙ", "ru", []string{"резолюц"}},
 		{"провёл", "ru", []string{"провел", "провёл"}},
 		{"осуждать", "ru", []string{"осужда"}},
+		{"Афганистан", "ru", []string{"афганистан"}},
 		{"resolution", "en", []string{"resolution"}},
 		{"organisations", "en", []string{"organisation"}},
 		{"condemned", "en", []string{"condemn"}},

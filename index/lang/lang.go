@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -69,6 +70,9 @@ const (
 	// FilterFold folds each token's term like zh.Fold (lower case, width,
 	// ё to е), keeping its offsets into the original text.
 	FilterFold = "scosearch_fold"
+	// FilterRuStem is bleve's Russian Snowball stemmer, except for the
+	// country and city names it cuts apart (see ruName).
+	FilterRuStem = "scosearch_ru_stem"
 )
 
 // languages is the registry, in the order facets and links list them;
@@ -85,7 +89,7 @@ var languages = []Language{
 		WordField: Property + ".ru", WordAnalyzer: AnalyzerRuWord, QueryAnalyzer: AnalyzerRuWord,
 		ExactField: Property + ".ru_exact", ExactAnalyzer: AnalyzerRuExact,
 		script:  func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) },
-		version: "ru1:unicode,fold,stop_ru,stemmer_ru_snowball",
+		version: "ru2:unicode,fold,stop_ru,scosearch_ru_stem(names,stemmer_ru_snowball)",
 	},
 	{
 		Code: "en", Name: "English",
@@ -288,6 +292,49 @@ func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return input
 }
 
+// ruStemFilter stems Russian words with Snowball, but gives the names
+// ruName knows their base: Snowball reads the -ан of Афганистан as a
+// verb ending, so Афганистан and Афганистана stem to афганиста while
+// Афганистане and Афганистаном stem to афганистан, and a search for the
+// country missed half its mentions.
+type ruStemFilter struct{ snowball analysis.TokenFilter }
+
+func (f ruStemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	others := make(analysis.TokenStream, 0, len(input))
+	for _, t := range input {
+		if base, ok := ruName(string(t.Term)); ok {
+			t.Term = []byte(base)
+		} else {
+			others = append(others, t)
+		}
+	}
+	f.snowball.Filter(others) // stems the tokens in place
+	return input
+}
+
+// ruNameEndings are the case endings of a masculine noun in -ан, longest
+// first.
+var ruNameEndings = []string{"ами", "ом", "ов", "ам", "ах", "а", "у", "е", "ы", ""}
+
+// ruNames are names in -ан other than those in -стан.
+var ruNames = map[string]bool{"иран": true, "азербайджан": true, "ереван": true, "оман": true, "судан": true, "ватикан": true}
+
+// ruName returns the base of a folded Russian word that is a case form
+// of a country or city name in -стан (Афганистан, Казахстаном,
+// Кыргызстане) or of one of ruNames (Иране), and true; else false.
+func ruName(w string) (string, bool) {
+	for _, e := range ruNameEndings {
+		base, ok := strings.CutSuffix(w, e)
+		if !ok {
+			continue
+		}
+		if strings.HasSuffix(base, "стан") && utf8.RuneCountInString(base) >= 6 || ruNames[base] {
+			return base, true
+		}
+	}
+	return "", false
+}
+
 func init() {
 	registry.RegisterTokenFilter(FilterFold, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return foldFilter{}, nil
@@ -309,7 +356,14 @@ func init() {
 			return a, nil
 		}
 	}
-	registry.RegisterAnalyzer(AnalyzerRuWord, chain(FilterFold, ru.StopName, ru.SnowballStemmerName))
+	registry.RegisterTokenFilter(FilterRuStem, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+		snowball, err := cache.TokenFilterNamed(ru.SnowballStemmerName)
+		if err != nil {
+			return nil, err
+		}
+		return ruStemFilter{snowball: snowball}, nil
+	})
+	registry.RegisterAnalyzer(AnalyzerRuWord, chain(FilterFold, ru.StopName, FilterRuStem))
 	registry.RegisterAnalyzer(AnalyzerRuExact, chain(FilterFold))
 	registry.RegisterAnalyzer(AnalyzerEnWord, chain(en.PossessiveName, FilterFold, en.StopName, en.SnowballStemmerName))
 	registry.RegisterAnalyzer(AnalyzerEnExact, chain(FilterFold))
