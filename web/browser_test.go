@@ -303,7 +303,9 @@ func TestBrowserSuggest(t *testing.T) {
 			chromedp.Navigate(ts.URL+"/"),
 			chromedp.WaitVisible(chromedp.ID("q")),
 			chromedp.SendKeys(chromedp.ID("q"), text),
-			chromedp.WaitVisible(chromedp.CSS("#q-suggest [role=option]")),
+			// the options of the whole text, not of its first characters
+			// (typed one by one, each may have fetched its own list)
+			chromedp.WaitVisible(chromedp.CSS(`#q-suggest[data-for="`+text+`"] [role=option]`)),
 		); err != nil {
 			t.Fatal(err)
 		}

@@ -131,9 +131,10 @@
       input.setAttribute("aria-expanded", "true");
     };
 
-    var render = function (suggestions) {
+    var render = function (suggestions, q) {
       setActive(-1);
       listbox.textContent = "";
+      listbox.setAttribute("data-for", q || ""); // what the options complete
       options = [];
       suggestions.forEach(function (s, i) {
         var li = document.createElement("li");
@@ -170,7 +171,7 @@
         .then(function (resp) { return resp.ok ? resp.json() : { suggestions: [] }; })
         .then(function (body) {
           if (input.value !== q) return; // typed on meanwhile: a newer fetch follows
-          render(body.suggestions || []);
+          render(body.suggestions || [], q);
         })
         .catch(function (err) {
           if (err && err.name === "AbortError") return;
