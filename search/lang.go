@@ -145,12 +145,9 @@ func termReqs(n qterm) []requirement {
 				}
 				continue
 			}
-			q := query.NewMatchQuery(v)
-			q.SetField(l.WordField)
-			q.Analyzer = l.QueryAnalyzer
-			q.SetOperator(query.MatchQueryOperatorAnd)
+			q, f := alphabeticWord(l, v, k)
 			alts = append(alts, q)
-			r.forms = append(r.forms, form{lang: l.Code, exact: k, stem: k})
+			r.forms = append(r.forms, f)
 		}
 	}
 	if len(alts) == 0 {
@@ -158,6 +155,39 @@ func termReqs(n qterm) []requirement {
 	}
 	r.q = anyQuery(alts)
 	return []requirement{r}
+}
+
+// alphabeticWord is the query and form of the unquoted word v, whose
+// QueryKey in l is k, in the paragraphs of alphabetic language l.
+func alphabeticWord(l lang.Language, v, k string) (query.Query, form) {
+	q := query.NewMatchQuery(v)
+	q.SetField(l.WordField)
+	q.Analyzer = l.QueryAnalyzer
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	return q, form{lang: l.Code, exact: k, stem: k}
+}
+
+// alphabeticAlts are the queries and forms of the unquoted word v in
+// each alphabetic language of its script.
+func alphabeticAlts(v string) ([]query.Query, []form) {
+	var qs []query.Query
+	var fs []form
+	for _, l := range lang.ForQuery(v) {
+		if !l.Alphabetic() {
+			continue
+		}
+		if k := l.QueryKey(v); k != "" {
+			q, f := alphabeticWord(l, v, k)
+			qs, fs = append(qs, q), append(fs, f)
+		}
+	}
+	return qs, fs
+}
+
+// hasNativeZh reports whether s has a character of the Chinese script
+// (not only Latin or Cyrillic letters, digits and punctuation).
+func hasNativeZh(s string) bool {
+	return slices.ContainsFunc(lang.ForQuery(s), func(l lang.Language) bool { return !l.Alphabetic() }) && len(lang.ForQuery(s)) < len(lang.All())
 }
 
 // queryLangs returns the languages a word or phrase is searched in:

@@ -184,6 +184,26 @@ func TestLangRouting(t *testing.T) {
 	if sco["zh"] == 0 || sco["ru"] == 0 || sco["en"] == 0 {
 		t.Errorf("SCO: matches by language %v, want all three", sco)
 	}
+	// 上合组织's synonyms in Latin and Cyrillic letters are words in
+	// English and Russian paragraphs: "sco" inside "scope" is not SCO
+	for _, q := range []string{"上合组织", "SCO"} {
+		for _, h := range allHits(t, e, Request{Query: q, NoCollapse: true}) {
+			ws := words(h.Text)
+			switch h.Lang {
+			case "en":
+				if !slices.Contains(ws, "sco") {
+					t.Errorf("%s: English hit %s without the word SCO: %s", q, h.ID, h.Text)
+				}
+			case "ru":
+				if !slices.Contains(ws, "шос") {
+					t.Errorf("%s: Russian hit %s without the word ШОС: %s", q, h.ID, h.Text)
+				}
+			}
+		}
+	}
+	if zhSCO := langs(allHits(t, e, Request{Query: "上合组织", NoCollapse: true})); zhSCO["ru"] == 0 || zhSCO["en"] == 0 {
+		t.Errorf("上合组织: matches by language %v, want its Russian and English synonyms found", zhSCO)
+	}
 	res, err := e.Search(context.Background(), Request{Query: "SCO", Lang: "en", NoCollapse: true})
 	if err != nil {
 		t.Fatal(err)

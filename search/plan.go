@@ -158,8 +158,19 @@ func unitRequirement(u zh.Unit, onlyZh bool) requirement {
 	for _, a := range u.Alts {
 		f := newForm(a)
 		f.onlyZh = onlyZh
+		q := wordQuery(a)
+		if !onlyZh && !hasNativeZh(a) {
+			// a synonym in Latin or Cyrillic letters (上合组织: SCO,
+			// ШОС): characters in Chinese paragraphs, words in the
+			// others (SCO is not in "scope")
+			f.onlyZh = true
+			q = onlyNonAlphabetic(q)
+			aq, af := alphabeticAlts(a)
+			alts = append(alts, aq...)
+			r.forms = append(r.forms, af...)
+		}
 		r.forms = append(r.forms, f)
-		alts = append(alts, wordQuery(a))
+		alts = append(alts, q)
 	}
 	r.q = alts[0]
 	if len(alts) > 1 {
