@@ -106,6 +106,8 @@ type generation struct {
 	// similar are its paragraphs' similar paragraphs elsewhere, read
 	// once when first needed (similar.go).
 	similar similarOnce
+	// stored loads the fields of hits (nil: bleve loads them).
+	stored *storedReader
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap
@@ -150,7 +152,7 @@ func (e *Engine) open() (*generation, error) {
 	if err != nil {
 		return nil, indexError(e.dir, err)
 	}
-	g := &generation{idx: x, docs: make(map[string]index.DocMeta), byKey: make(map[string]string)}
+	g := &generation{idx: x, docs: make(map[string]index.DocMeta), byKey: make(map[string]string), stored: newStoredReader(x)}
 	for _, d := range x.Meta().Documents {
 		g.docs[d.ID] = d
 		g.byKey[index.DocKey(d.ID)] = d.ID
@@ -263,7 +265,7 @@ func (e *Engine) acquire() (*generation, error) {
 // release gives back a reference to g; the last one closes it.
 func (e *Engine) release(g *generation) error {
 	if g.refs.Add(-1) == 0 {
-		return g.idx.Close()
+		return errors.Join(g.stored.close(), g.idx.Close())
 	}
 	return nil
 }

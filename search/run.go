@@ -295,7 +295,9 @@ func countHits(hits []ranked, withSections bool) facetCounts {
 // the facets of all its matches when facets is set (kept in s.counted).
 func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
-	br.Fields = hitFields
+	if s.g.stored == nil {
+		br.Fields = hitFields
+	}
 	br.SortByCustom(sortOrder(s.req.Sort))
 	if facets {
 		s.addFacets(br)
@@ -303,6 +305,13 @@ func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
+	}
+	if s.g.stored != nil {
+		for _, dm := range sr.Hits {
+			if err := s.g.stored.load(dm, hitFields); err != nil {
+				return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
+			}
+		}
 	}
 	if facets {
 		c := s.g.facetsOf(sr)
