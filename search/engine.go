@@ -47,6 +47,9 @@ type options struct {
 	noCache bool
 	// facetExactBelow replaces the package's constant (tests).
 	facetExactBelow int
+	// dateSortDirect and rankWindow replace the package's constants, and
+	// dateFirstStep the paragraphs of sorting by date's first step (tests).
+	dateSortDirect, rankWindow, dateFirstStep int
 	// trendsTextLimit replaces TrendsTextLimit (tests).
 	trendsTextLimit int
 }
@@ -108,6 +111,8 @@ type generation struct {
 	similar similarOnce
 	// stored loads the fields of hits (nil: bleve loads them).
 	stored *storedReader
+	// dateOrder is its documents' dates, for SortDate (datesort.go).
+	dateOrder datesOnce
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap

@@ -90,7 +90,8 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 		fullEst, anyEst = min(fullEst, x.df), anyEst+x.df
 	}
 	// Full matches: the best rankWindow of them.
-	full, err := s.fetch(ctx, p.full, 0, rankWindow, s.countWith(fullEst))
+	window := cmp.Or(s.e.opts.rankWindow, rankWindow)
+	full, err := s.fetch(ctx, p.full, 0, window, s.countWith(fullEst))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			if q == nil {
 				continue
 			}
-			if part, err = s.fetch(ctx, q, 0, rankWindow+len(full.Hits), s.countWith(anyEst)); err != nil {
+			if part, err = s.fetch(ctx, q, 0, window+len(full.Hits), s.countWith(anyEst)); err != nil {
 				return nil, err
 			}
 			partQuery = q
@@ -294,6 +295,14 @@ func countHits(hits []ranked, withSections bool) facetCounts {
 // of each hit (no match locations: Hit.Snippets come from the text), and
 // the facets of all its matches when facets is set (kept in s.counted).
 func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
+	if s.req.Sort == SortDate && size > 0 {
+		return s.fetchByDate(ctx, q, offset, size, facets) // datesort.go
+	}
+	return s.fetchSorted(ctx, q, offset, size, facets)
+}
+
+// fetchSorted is fetch with bleve sorting every match.
+func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
 	if s.g.stored == nil {
 		br.Fields = hitFields
