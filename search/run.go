@@ -43,7 +43,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 			return res.copy(time.Since(start)), nil
 		}
 	}
-	s := &run{e: e, g: g, req: req, plan: newPlan(root)}
+	s := &run{e: e, g: g, req: req, plan: newPlan(root), filterBound: g.filterBound(root)}
 	s.withSections = len(g.docs) == 1 || req.Doc != "" || hasDocFilter(s.plan.full)
 	s.fkey = facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang}
 	if !e.opts.noCache {
@@ -70,6 +70,7 @@ type run struct {
 	g            *generation
 	req          Request
 	plan         plan
+	filterBound  float64 // the most paragraphs the query's filters let through
 	withSections bool
 	fkey         facetKey
 	cachedFacets Facets
@@ -88,6 +89,13 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	fullEst, anyEst := math.Inf(1), 0.0
 	for _, x := range w {
 		fullEst, anyEst = min(fullEst, x.df), anyEst+x.df
+	}
+	// Filters: at most the paragraphs they let through, and about their
+	// share of the words' matches (twice it, to be safe: a wrong guess
+	// only costs counting facets that are then not used).
+	wordsEst := fullEst
+	if total := float64(s.g.idx.Meta().Paragraphs); total > 0 {
+		fullEst = min(fullEst, s.filterBound, 2*fullEst*s.filterBound/total)
 	}
 	// Full matches: the best rankWindow of them.
 	window := cmp.Or(s.e.opts.rankWindow, rankWindow)
@@ -199,7 +207,10 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// common word's time (人民, 70,817 matches: 7 ms to rank, 85 ms more
 	// for the doc facet), so they count the ranked window and say so.
 	switch {
-	case s.counted != nil && list == s.countedOf:
+	case s.counted != nil && list == s.countedOf && (list.Total <= uint64(s.facetLimit()) || list != full || s.countWith(wordsEst)):
+		// (facets counted on a guess from the filters are used when the
+		// guess held, or when the words' estimate alone would have
+		// counted them too)
 		res.Facets = newFacets(*s.counted, s.g)
 	case list.Total <= uint64(s.facetLimit()):
 		c, err := s.countFacets(ctx, listQuery)
