@@ -63,7 +63,7 @@ func (g *generation) dates() []dateGroup {
 func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	count := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	count.Score = "none"
-	if facets {
+	if facets && s.g.stored == nil {
 		s.addFacets(count)
 	}
 	all, err := s.g.idx.Bleve().SearchInContext(ctx, count)
@@ -74,7 +74,10 @@ func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, 
 		return s.fetchSorted(ctx, q, offset, size, facets)
 	}
 	if facets {
-		c := s.g.facetsOf(all)
+		c, err := s.facetsOfSearch(ctx, q, all)
+		if err != nil {
+			return nil, err
+		}
 		s.counted, s.countedOf = &c, all
 	}
 	groups := s.g.dates()

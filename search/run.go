@@ -254,6 +254,10 @@ func (s *run) addFacets(br *bleve.SearchRequest) {
 // countFacets counts the matches of q by document (and by section, within
 // one document) with bleve's facets, fetching no hit.
 func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, error) {
+	if s.g.stored != nil {
+		c, _, err := s.countByTable(ctx, q) // facetcount.go
+		return c, err
+	}
 	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	s.addFacets(br)
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
@@ -261,6 +265,16 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
 	return s.g.facetsOf(sr), nil
+}
+
+// facetsOfSearch returns the facets of sr, the result of q: counted with
+// the table (facetcount.go), or those bleve counted.
+func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.SearchResult) (facetCounts, error) {
+	if s.g.stored == nil {
+		return s.g.facetsOf(sr), nil
+	}
+	c, _, err := s.countByTable(ctx, q)
+	return c, err
 }
 
 // addDocFacet asks br to count its matches by document (by index.DocKey:
@@ -319,7 +333,7 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		br.Fields = hitFields
 	}
 	br.SortByCustom(sortOrder(s.req.Sort))
-	if facets {
+	if facets && s.g.stored == nil {
 		s.addFacets(br)
 	}
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
@@ -334,7 +348,10 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		}
 	}
 	if facets {
-		c := s.g.facetsOf(sr)
+		c, err := s.facetsOfSearch(ctx, q, sr)
+		if err != nil {
+			return nil, err
+		}
 		s.counted, s.countedOf = &c, sr
 	}
 	for _, dm := range sr.Hits {

@@ -22,7 +22,8 @@ import (
 type storedReader struct {
 	snap    *scorch.IndexSnapshot
 	segs    []*scorch.SegmentSnapshot
-	offsets []uint64 // first global number of each segment
+	offsets []uint64  // first global number of each segment
+	tbl     tableOnce // facetcount.go
 }
 
 // newStoredReader holds a snapshot of a generation of one shard; nil for

@@ -1,0 +1,172 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/scosearch/scosearch/index"
+)
+
+// Counting facets without reading doc values. bleve counts a facet by
+// reading the field's doc values for every match, one compressed chunk
+// after another in each of the segments (on the laws index, 10 % of the
+// CPU of uncached queries, and most of a search in one document). But a
+// paragraph's document and section never change within a generation: a
+// table, read once from the postings of the two fields, gives them for
+// every document number, and a facet is counted by walking the matches
+// (unscored) and adding up.
+
+// docTable gives, for each document number of the snapshot, its document
+// and its section, as 1 + an index into docs and sections (0: none).
+type docTable struct {
+	doc, section   []uint32
+	docs, sections []string
+}
+
+// tableOnce builds a storedReader's docTable once.
+type tableOnce struct {
+	once sync.Once
+	t    *docTable
+	err  error
+}
+
+// table returns the snapshot's docTable; byKey turns index.DocKey values
+// into document ids.
+func (s *storedReader) table(byKey map[string]string) (*docTable, error) {
+	s.tbl.once.Do(func() {
+		n := uint64(0)
+		if k := len(s.segs); k > 0 {
+			n = s.offsets[k-1] + s.segs[k-1].Segment().Count()
+		}
+		t := &docTable{doc: make([]uint32, n), section: make([]uint32, n)}
+		err := s.fill(index.FieldDocKey, t.doc, &t.docs, func(term string) (string, bool) {
+			id, ok := byKey[term]
+			return id, ok
+		})
+		if err == nil {
+			err = s.fill(index.FieldSection, t.section, &t.sections, func(term string) (string, bool) { return term, true })
+		}
+		s.tbl.t, s.tbl.err = t, err
+	})
+	return s.tbl.t, s.tbl.err
+}
+
+// fill sets col[n] for every document n holding a term of field: 1 + the
+// index in names of name(term).
+func (s *storedReader) fill(field string, col []uint32, names *[]string, name func(string) (string, bool)) error {
+	dict, err := s.snap.FieldDict(field)
+	if err != nil {
+		return fmt.Errorf("facet table: %s: %w", field, err)
+	}
+	defer dict.Close()
+	var terms []string
+	for e, err := dict.Next(); e != nil; e, err = dict.Next() {
+		if err != nil {
+			return fmt.Errorf("facet table: %s: %w", field, err)
+		}
+		terms = append(terms, e.Term)
+	}
+	for _, term := range terms {
+		v, ok := name(term)
+		if !ok {
+			continue
+		}
+		*names = append(*names, v)
+		k := uint32(len(*names))
+		tfr, err := s.snap.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+		if err != nil {
+			return fmt.Errorf("facet table: %s %q: %w", field, term, err)
+		}
+		var d *bindex.TermFieldDoc
+		for d, err = tfr.Next(nil); d != nil && err == nil; d, err = tfr.Next(d) {
+			if num := d.ID.Value(); num < uint64(len(col)) {
+				col[num] = k
+			}
+		}
+		if cerr := tfr.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("facet table: %s %q: %w", field, term, err)
+		}
+	}
+	return nil
+}
+
+// countByTable counts the matches of q by document (and by section, with
+// withSections) as bleve's facets of addFacets would: every document, the
+// facetSections commonest sections. It returns the counts and the number
+// of matches.
+func (s *run) countByTable(ctx context.Context, q query.Query) (facetCounts, uint64, error) {
+	t, err := s.g.stored.table(s.g.byKey)
+	if err != nil {
+		return facetCounts{}, 0, err
+	}
+	sr, err := q.Searcher(ctx, s.g.stored.snap, s.g.idx.Bleve().Mapping(), bsearch.SearcherOptions{Score: "none"})
+	if err != nil {
+		return facetCounts{}, 0, fmt.Errorf("facets of %q: %w", s.req.Query, err)
+	}
+	defer sr.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(sr.DocumentMatchPoolSize(), 0)}
+	docs := make([]int, len(t.docs)+1)
+	var sections []int
+	if s.withSections {
+		sections = make([]int, len(t.sections)+1)
+	}
+	var total uint64
+	dm, err := sr.Next(sctx)
+	for ; dm != nil && err == nil; dm, err = sr.Next(sctx) {
+		if total++; total%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return facetCounts{}, 0, err
+			}
+		}
+		if num := dm.IndexInternalID.Value(); num < uint64(len(t.doc)) {
+			docs[t.doc[num]]++
+			if sections != nil {
+				sections[t.section[num]]++
+			}
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	if err != nil {
+		return facetCounts{}, 0, fmt.Errorf("facets of %q: %w", s.req.Query, err)
+	}
+	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
+	for i, n := range docs[1:] {
+		if n > 0 {
+			c.doc[t.docs[i]] = n
+		}
+	}
+	if sections != nil {
+		type term struct {
+			name  string
+			count int
+		}
+		var top []term
+		for i, n := range sections[1:] {
+			if n > 0 {
+				top = append(top, term{t.sections[i], n})
+			}
+		}
+		// bleve's order: most matches first, then by term; the first
+		// facetSections.
+		slices.SortFunc(top, func(a, b term) int {
+			if a.count != b.count {
+				return b.count - a.count
+			}
+			return strings.Compare(a.name, b.name)
+		})
+		for _, x := range top[:min(len(top), facetSections)] {
+			c.section[x.name] = x.count
+		}
+	}
+	return c, total, nil
+}

@@ -1,0 +1,56 @@
+package search
+
+import (
+	"context"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/scosearch/scosearch/index"
+)
+
+// TestFacetTable: facets counted with the table of documents and sections
+// are bleve's facets of the same query, with sections and without, and
+// the count is the number of matches.
+func TestFacetTable(t *testing.T) {
+	e := openSCOEngine(t)
+	g, err := e.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.release(g)
+	if g.stored == nil {
+		t.Fatal("no stored reader on a one-shard index")
+	}
+	ctx := context.Background()
+	for _, q := range []string{"合作", "上海精神", `"合作" OR "государства"`, "阿富汗 -安全", "doc:2018-qingdao-declaration 合作", "year:2022 国家", "不存在的词语"} {
+		for _, sections := range []bool{false, true} {
+			root, err := Request{Query: q}.parse()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &run{e: e, g: g, req: Request{Query: q}, plan: newPlan(root), withSections: sections}
+			got, n, err := s.countByTable(ctx, s.plan.full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			br := bleve.NewSearchRequestOptions(s.plan.full, 0, 0, false)
+			s.g.addDocFacet(br)
+			if sections {
+				br.AddFacet(index.FieldSection, bleve.NewFacetRequest(index.FieldSection, facetSections))
+			}
+			sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := g.facetsOf(sr)
+			if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(facetCounts{})); diff != "" || n != sr.Total {
+				t.Errorf("%s (sections %v): %d matches, bleve %d; facets (-bleve +table):\n%s", q, sections, n, sr.Total, diff)
+			}
+			if sections && q == "合作" && len(got.section) < 2 {
+				t.Errorf("%s: sections %v, want several", q, got.section)
+			}
+		}
+	}
+}
