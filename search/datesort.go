@@ -63,8 +63,17 @@ func (g *generation) dates() []dateGroup {
 func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	count := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	count.Score = "none"
-	if facets && s.g.stored == nil {
-		s.addFacets(count)
+	var counting *countingQuery
+	if facets {
+		var err error
+		if counting, err = s.countingQuery(q); err != nil {
+			return nil, err
+		}
+		if counting != nil {
+			count.Query = counting
+		} else {
+			s.addFacets(count)
+		}
 	}
 	all, err := s.g.idx.Bleve().SearchInContext(ctx, count)
 	if err != nil {
@@ -74,7 +83,7 @@ func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, 
 		return s.fetchSorted(ctx, q, offset, size, facets)
 	}
 	if facets {
-		c, err := s.facetsOfSearch(ctx, q, all)
+		c, err := s.facetsOfSearch(ctx, q, all, counting)
 		if err != nil {
 			return nil, err
 		}

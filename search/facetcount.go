@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -115,23 +116,12 @@ func (s *run) countByTable(ctx context.Context, q query.Query) (facetCounts, uin
 	}
 	defer sr.Close()
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(sr.DocumentMatchPoolSize(), 0)}
-	docs := make([]int, len(t.docs)+1)
-	var sections []int
-	if s.withSections {
-		sections = make([]int, len(t.sections)+1)
-	}
-	var total uint64
+	cq := newCountingQuery(nil, t, s.withSections)
 	dm, err := sr.Next(sctx)
 	for ; dm != nil && err == nil; dm, err = sr.Next(sctx) {
-		if total++; total%1024 == 0 {
+		if cq.add(dm); cq.total%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return facetCounts{}, 0, err
-			}
-		}
-		if num := dm.IndexInternalID.Value(); num < uint64(len(t.doc)) {
-			docs[t.doc[num]]++
-			if sections != nil {
-				sections[t.section[num]]++
 			}
 		}
 		sctx.DocumentMatchPool.Put(dm)
@@ -139,10 +129,17 @@ func (s *run) countByTable(ctx context.Context, q query.Query) (facetCounts, uin
 	if err != nil {
 		return facetCounts{}, 0, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
-	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
+	return cq.counts(), cq.total, nil
+}
+
+// counts are the facets counted: every document, the facetSections
+// commonest sections (as bleve's facets of addFacets).
+func (c *countingQuery) counts() facetCounts {
+	t, docs, sections := c.t, c.docs, c.sections
+	fc := facetCounts{doc: map[string]int{}, section: map[string]int{}}
 	for i, n := range docs[1:] {
 		if n > 0 {
-			c.doc[t.docs[i]] = n
+			fc.doc[t.docs[i]] = n
 		}
 	}
 	if sections != nil {
@@ -165,8 +162,67 @@ func (s *run) countByTable(ctx context.Context, q query.Query) (facetCounts, uin
 			return strings.Compare(a.name, b.name)
 		})
 		for _, x := range top[:min(len(top), facetSections)] {
-			c.section[x.name] = x.count
+			fc.section[x.name] = x.count
 		}
 	}
-	return c, total, nil
+	return fc
+}
+
+// countingQuery is a query whose searcher counts, with the table, every
+// match it gives bleve's collector: the facets of a fetch come with its
+// walk of the matches, not from another one.
+type countingQuery struct {
+	query.Query
+	t              *docTable
+	docs, sections []int // nil sections: not counted
+	total          uint64
+}
+
+// newCountingQuery wraps q; sections says whether to count them.
+func newCountingQuery(q query.Query, t *docTable, sections bool) *countingQuery {
+	c := &countingQuery{Query: q, t: t, docs: make([]int, len(t.docs)+1)}
+	if sections {
+		c.sections = make([]int, len(t.sections)+1)
+	}
+	return c
+}
+
+func (c *countingQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := c.Query.Searcher(ctx, r, m, o)
+	if err != nil {
+		return nil, err
+	}
+	return &countingSearcher{Searcher: s, q: c}, nil
+}
+
+func (c *countingQuery) add(dm *bsearch.DocumentMatch) {
+	c.total++
+	if num := dm.IndexInternalID.Value(); num < uint64(len(c.t.doc)) {
+		c.docs[c.t.doc[num]]++
+		if c.sections != nil {
+			c.sections[c.t.section[num]]++
+		}
+	}
+}
+
+// countingSearcher is the searcher of a countingQuery.
+type countingSearcher struct {
+	bsearch.Searcher
+	q *countingQuery
+}
+
+func (s *countingSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Next(ctx)
+	if dm != nil {
+		s.q.add(dm)
+	}
+	return dm, err
+}
+
+func (s *countingSearcher) Advance(ctx *bsearch.SearchContext, id bindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Advance(ctx, id)
+	if dm != nil {
+		s.q.add(dm)
+	}
+	return dm, err
 }

@@ -267,12 +267,30 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 	return s.g.facetsOf(sr), nil
 }
 
-// facetsOfSearch returns the facets of sr, the result of q: counted with
-// the table (facetcount.go), or those bleve counted.
-func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.SearchResult) (facetCounts, error) {
+// countingQuery wraps q to count its facets with the table as bleve walks
+// its matches; nil where there is no table (several shards).
+func (s *run) countingQuery(q query.Query) (*countingQuery, error) {
 	if s.g.stored == nil {
-		return s.g.facetsOf(sr), nil
+		return nil, nil
 	}
+	t, err := s.g.stored.table(s.g.byKey)
+	if err != nil {
+		return nil, err
+	}
+	return newCountingQuery(q, t, s.withSections), nil
+}
+
+// facetsOfSearch returns the facets of sr, the result of q: those its
+// countingQuery counted, or bleve's (facetcount.go).
+func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.SearchResult, counting *countingQuery) (facetCounts, error) {
+	switch {
+	case counting == nil:
+		return s.g.facetsOf(sr), nil
+	case counting.total == sr.Total:
+		return counting.counts(), nil
+	}
+	// bleve's collector saw matches the wrapped searcher did not give it
+	// (not seen so far): count them again.
 	c, _, err := s.countByTable(ctx, q)
 	return c, err
 }
@@ -333,8 +351,17 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		br.Fields = hitFields
 	}
 	br.SortByCustom(sortOrder(s.req.Sort))
-	if facets && s.g.stored == nil {
-		s.addFacets(br)
+	var counting *countingQuery
+	if facets {
+		var err error
+		if counting, err = s.countingQuery(q); err != nil {
+			return nil, err
+		}
+		if counting != nil {
+			br.Query = counting // counts the facets as bleve walks the matches
+		} else {
+			s.addFacets(br)
+		}
 	}
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
@@ -348,7 +375,7 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		}
 	}
 	if facets {
-		c, err := s.facetsOfSearch(ctx, q, sr)
+		c, err := s.facetsOfSearch(ctx, q, sr, counting)
 		if err != nil {
 			return nil, err
 		}
