@@ -10,9 +10,10 @@ import (
 	"github.com/scosearch/scosearch/index"
 )
 
-// TestFacetTable: facets counted with the table of documents and sections
-// are bleve's facets of the same query, with sections and without, and
-// the count is the number of matches.
+// TestFacetTable: facets counted with the table of documents and sections,
+// in a walk of their own or while bleve ranks the matches, are bleve's
+// facets of the same query, with sections and without, and the count is
+// the number of matches.
 func TestFacetTable(t *testing.T) {
 	e := openSCOEngine(t)
 	g, err := e.acquire()
@@ -47,6 +48,19 @@ func TestFacetTable(t *testing.T) {
 			want := g.facetsOf(sr)
 			if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(facetCounts{})); diff != "" || n != sr.Total {
 				t.Errorf("%s (sections %v): %d matches, bleve %d; facets (-bleve +table):\n%s", q, sections, n, sr.Total, diff)
+			}
+			// The same, counted while bleve ranks the matches.
+			tbl, err := g.stored.table(g.byKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cq := newCountingQuery(s.plan.full, tbl, sections)
+			ranked, err := g.idx.Bleve().SearchInContext(ctx, bleve.NewSearchRequestOptions(cq, 10, 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := gocmp.Diff(want, cq.counts(), gocmp.AllowUnexported(facetCounts{})); diff != "" || cq.total != ranked.Total || ranked.Total != sr.Total {
+				t.Errorf("%s (sections %v), counted while ranking: %d matches, bleve %d; facets (-bleve +counted):\n%s", q, sections, cq.total, ranked.Total, diff)
 			}
 			if sections && q == "合作" && len(got.section) < 2 {
 				t.Errorf("%s: sections %v, want several", q, got.section)
