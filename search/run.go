@@ -82,7 +82,11 @@ type run struct {
 
 func (s *run) search(ctx context.Context) (*Result, error) {
 	req, p := s.req, s.plan
-	w := weights(p, s.g.idx.Shards(), s.g.idx.Meta().Paragraphs)
+	var df docFreqs = shardFreqs(s.g.idx.Shards())
+	if s.g.stored != nil {
+		df = s.g.stored
+	}
+	w := weights(p, df, s.g.idx.Meta().Paragraphs)
 	// Facets are counted with the hits when the document frequencies say
 	// the matches are few enough (at most those of the rarest
 	// requirement), else after, if they turn out to be.

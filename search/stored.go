@@ -92,3 +92,24 @@ func (s *storedReader) load(dm *bsearch.DocumentMatch, fields []string) error {
 		return true
 	})
 }
+
+// docFreq is the number of paragraphs holding term in field: the sum over
+// the segments of their postings of the term, deleted paragraphs included,
+// as bleve's FieldDict counts them (shardFreqs), but with one lookup in
+// each segment's dictionary instead of a range iterator over all of them
+// (a goroutine per segment: 11 % of the CPU of a search in one document).
+func (s *storedReader) docFreq(field, term string) int {
+	n := 0
+	for _, seg := range s.segs {
+		d, err := seg.Segment().Dictionary(field)
+		if err != nil || d == nil {
+			continue
+		}
+		pl, err := d.PostingsList([]byte(term), nil, nil)
+		if err != nil || pl == nil {
+			continue
+		}
+		n += int(pl.Count())
+	}
+	return n
+}
