@@ -448,16 +448,35 @@ func newFacets(c facetCounts, g *generation) Facets {
 			return strings.Compare(a.Value, b.Value)
 		}
 	}
-	slices.SortFunc(out.Doc, byCount(false))
-	slices.SortFunc(out.Year, byCount(true)) // recent years first among equals
-	slices.SortFunc(out.Section, byCount(false))
-	out.Doc = out.Doc[:min(len(out.Doc), facetDocs)]
-	out.Year = out.Year[:min(len(out.Year), facetYears)]
-	out.Section = out.Section[:min(len(out.Section), facetSections)]
+	out.Doc = topFacets(out.Doc, facetDocs, byCount(false))
+	out.Year = topFacets(out.Year, facetYears, byCount(true)) // recent years first among equals
+	out.Section = topFacets(out.Section, facetSections, byCount(false))
 	if none := c.section[""]; none > 0 {
 		out.Section = append(out.Section, FacetCount{Value: NoSection, Label: NoSectionLabel, Count: none})
 	}
 	return out
+}
+
+// topFacets returns the first n of fs in the order of cmp (a total order:
+// values are distinct), sorted, without sorting all of them (a common
+// word's doc facet has thousands of documents, most with the same count,
+// whose ids then decide).
+func topFacets(fs []FacetCount, n int, cmp func(a, b FacetCount) int) []FacetCount {
+	top := make([]FacetCount, 0, max(0, min(n, len(fs)))+1)
+	if n <= 0 {
+		return top
+	}
+	for _, f := range fs {
+		if len(top) == n && cmp(f, top[n-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, f, cmp)
+		top = slices.Insert(top, i, f)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 // Documents lists the documents of the index in corpus order.

@@ -2,6 +2,9 @@ package search
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -65,6 +68,29 @@ func TestFacetTable(t *testing.T) {
 			if sections && q == "合作" && len(got.section) < 2 {
 				t.Errorf("%s: sections %v, want several", q, got.section)
 			}
+		}
+	}
+}
+
+// TestTopFacets: topFacets is sorting and cutting, for short and long
+// lists with many equal counts.
+func TestTopFacets(t *testing.T) {
+	byCount := func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	}
+	for _, size := range []int{0, 1, 5, 20, 21, 500} {
+		var fs []FacetCount
+		for i := range size {
+			fs = append(fs, FacetCount{Value: fmt.Sprintf("d%03d", (i*37)%size), Count: 1 + (i*7)%4})
+		}
+		want := slices.Clone(fs)
+		slices.SortFunc(want, byCount)
+		want = want[:min(len(want), 20)]
+		if got := topFacets(fs, 20, byCount); !slices.Equal(got, want) {
+			t.Errorf("%d facets: got %v, want %v", size, got, want)
 		}
 	}
 }
