@@ -83,11 +83,10 @@ func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, 
 		return s.fetchSorted(ctx, q, offset, size, facets)
 	}
 	if facets {
-		c, err := s.facetsOfSearch(ctx, q, all, counting)
-		if err != nil {
+		if s.counted, err = s.facetsOfSearch(ctx, q, all, counting); err != nil {
 			return nil, err
 		}
-		s.counted, s.countedOf = &c, all
+		s.countedOf = all
 	}
 	groups := s.g.dates()
 	paragraphs := 0

@@ -75,8 +75,9 @@ type run struct {
 	fkey         facetKey
 	cachedFacets Facets
 	haveFacets   bool
-	// counted are the facets counted with a fetch, of countedOf's matches.
-	counted   *facetCounts
+	// counted gives the facets counted with a fetch, of countedOf's
+	// matches (made into maps only if used).
+	counted   func() facetCounts
 	countedOf *bleve.SearchResult
 }
 
@@ -103,7 +104,10 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	}
 	// Full matches: the best rankWindow of them.
 	window := cmp.Or(s.e.opts.rankWindow, rankWindow)
-	full, err := s.fetch(ctx, p.full, 0, window, s.countWith(fullEst))
+	// With the table (facetcount.go) counting costs little more than the
+	// walk bleve makes anyway: the full matches are always counted, so
+	// that no second search counts them when they turn out to be few.
+	full, err := s.fetch(ctx, p.full, 0, window, s.countWith(fullEst) || (s.g.stored != nil && !s.haveFacets))
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +219,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 		// (facets counted on a guess from the filters are used when the
 		// guess held, or when the words' estimate alone would have
 		// counted them too)
-		res.Facets = newFacets(*s.counted, s.g)
+		res.Facets = newFacets(s.counted(), s.g)
 	case list.Total <= uint64(s.facetLimit()):
 		c, err := s.countFacets(ctx, listQuery)
 		if err != nil {
@@ -286,17 +290,18 @@ func (s *run) countingQuery(q query.Query) (*countingQuery, error) {
 
 // facetsOfSearch returns the facets of sr, the result of q: those its
 // countingQuery counted, or bleve's (facetcount.go).
-func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.SearchResult, counting *countingQuery) (facetCounts, error) {
+func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.SearchResult, counting *countingQuery) (func() facetCounts, error) {
 	switch {
 	case counting == nil:
-		return s.g.facetsOf(sr), nil
+		c := s.g.facetsOf(sr)
+		return func() facetCounts { return c }, nil
 	case counting.total == sr.Total:
-		return counting.counts(), nil
+		return counting.counts, nil
 	}
 	// bleve's collector saw matches the wrapped searcher did not give it
 	// (not seen so far): count them again.
 	c, _, err := s.countByTable(ctx, q)
-	return c, err
+	return func() facetCounts { return c }, err
 }
 
 // addDocFacet asks br to count its matches by document (by index.DocKey:
@@ -379,11 +384,10 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		}
 	}
 	if facets {
-		c, err := s.facetsOfSearch(ctx, q, sr, counting)
-		if err != nil {
+		if s.counted, err = s.facetsOfSearch(ctx, q, sr, counting); err != nil {
 			return nil, err
 		}
-		s.counted, s.countedOf = &c, sr
+		s.countedOf = sr
 	}
 	for _, dm := range sr.Hits {
 		if dm.Fields == nil {
