@@ -31,32 +31,63 @@ type docTable struct {
 	docs, sections []string
 }
 
-// tableOnce builds a storedReader's docTable once.
+// tableOnce builds a storedReader's docTable once, in the background, so
+// that the first searches after a generation opens do not wait for it
+// (0.18 s on the laws index): they count facets with bleve meanwhile.
 type tableOnce struct {
-	once sync.Once
-	t    *docTable
-	err  error
+	start sync.Once
+	done  chan struct{} // closed once t and err are set
+	t     *docTable
+	err   error
 }
 
-// table returns the snapshot's docTable; byKey turns index.DocKey values
-// into document ids.
+// table returns the snapshot's docTable, waiting for it; byKey turns
+// index.DocKey values into document ids.
 func (s *storedReader) table(byKey map[string]string) (*docTable, error) {
-	s.tbl.once.Do(func() {
-		n := uint64(0)
-		if k := len(s.segs); k > 0 {
-			n = s.offsets[k-1] + s.segs[k-1].Segment().Count()
-		}
-		t := &docTable{doc: make([]uint32, n), section: make([]uint32, n)}
-		err := s.fill(index.FieldDocKey, t.doc, &t.docs, func(term string) (string, bool) {
-			id, ok := byKey[term]
-			return id, ok
-		})
-		if err == nil {
-			err = s.fill(index.FieldSection, t.section, &t.sections, func(term string) (string, bool) { return term, true })
-		}
-		s.tbl.t, s.tbl.err = t, err
-	})
+	s.buildTable(byKey)
+	<-s.tbl.done
 	return s.tbl.t, s.tbl.err
+}
+
+// readyTable returns the docTable if it is built, else nil (and has it
+// built).
+func (s *storedReader) readyTable(byKey map[string]string) *docTable {
+	if s == nil {
+		return nil
+	}
+	s.buildTable(byKey)
+	select {
+	case <-s.tbl.done:
+		if s.tbl.err != nil {
+			return nil
+		}
+		return s.tbl.t
+	default:
+		return nil
+	}
+}
+
+// buildTable starts building the docTable, once.
+func (s *storedReader) buildTable(byKey map[string]string) {
+	s.tbl.start.Do(func() {
+		s.tbl.done = make(chan struct{})
+		go func() {
+			defer close(s.tbl.done)
+			n := uint64(0)
+			if k := len(s.segs); k > 0 {
+				n = s.offsets[k-1] + s.segs[k-1].Segment().Count()
+			}
+			t := &docTable{doc: make([]uint32, n), section: make([]uint32, n)}
+			err := s.fill(index.FieldDocKey, t.doc, &t.docs, func(term string) (string, bool) {
+				id, ok := byKey[term]
+				return id, ok
+			})
+			if err == nil {
+				err = s.fill(index.FieldSection, t.section, &t.sections, func(term string) (string, bool) { return term, true })
+			}
+			s.tbl.t, s.tbl.err = t, err
+		}()
+	})
 }
 
 // fill sets col[n] for every document n holding a term of field: 1 + the
@@ -105,11 +136,7 @@ func (s *storedReader) fill(field string, col []uint32, names *[]string, name fu
 // withSections) as bleve's facets of addFacets would: every document, the
 // facetSections commonest sections. It returns the counts and the number
 // of matches.
-func (s *run) countByTable(ctx context.Context, q query.Query) (facetCounts, uint64, error) {
-	t, err := s.g.stored.table(s.g.byKey)
-	if err != nil {
-		return facetCounts{}, 0, err
-	}
+func (s *run) countByTable(ctx context.Context, t *docTable, q query.Query) (facetCounts, uint64, error) {
 	sr, err := q.Searcher(ctx, s.g.stored.snap, s.g.idx.Bleve().Mapping(), bsearch.SearcherOptions{Score: "none"})
 	if err != nil {
 		return facetCounts{}, 0, fmt.Errorf("facets of %q: %w", s.req.Query, err)

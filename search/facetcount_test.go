@@ -35,7 +35,11 @@ func TestFacetTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := &run{e: e, g: g, req: Request{Query: q}, plan: newPlan(root), withSections: sections}
-			got, n, err := s.countByTable(ctx, s.plan.full)
+			tbl, err := g.stored.table(g.byKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, n, err := s.countByTable(ctx, tbl, s.plan.full)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,10 +57,6 @@ func TestFacetTable(t *testing.T) {
 				t.Errorf("%s (sections %v): %d matches, bleve %d; facets (-bleve +table):\n%s", q, sections, n, sr.Total, diff)
 			}
 			// The same, counted while bleve ranks the matches.
-			tbl, err := g.stored.table(g.byKey)
-			if err != nil {
-				t.Fatal(err)
-			}
 			cq := newCountingQuery(s.plan.full, tbl, sections)
 			ranked, err := g.idx.Bleve().SearchInContext(ctx, bleve.NewSearchRequestOptions(cq, 10, 0, false))
 			if err != nil {

@@ -107,7 +107,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// With the table (facetcount.go) counting costs little more than the
 	// walk bleve makes anyway: the full matches are always counted, so
 	// that no second search counts them when they turn out to be few.
-	full, err := s.fetch(ctx, p.full, 0, window, s.countWith(fullEst) || (s.g.stored != nil && !s.haveFacets))
+	full, err := s.fetch(ctx, p.full, 0, window, s.countWith(fullEst) || (s.table() != nil && !s.haveFacets))
 	if err != nil {
 		return nil, err
 	}
@@ -262,8 +262,8 @@ func (s *run) addFacets(br *bleve.SearchRequest) {
 // countFacets counts the matches of q by document (and by section, within
 // one document) with bleve's facets, fetching no hit.
 func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, error) {
-	if s.g.stored != nil {
-		c, _, err := s.countByTable(ctx, q) // facetcount.go
+	if t := s.table(); t != nil {
+		c, _, err := s.countByTable(ctx, t, q) // facetcount.go
 		return c, err
 	}
 	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
@@ -275,15 +275,16 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 	return s.g.facetsOf(sr), nil
 }
 
+// table is the generation's table of documents and sections
+// (facetcount.go), or nil: several shards, or not built yet.
+func (s *run) table() *docTable { return s.g.stored.readyTable(s.g.byKey) }
+
 // countingQuery wraps q to count its facets with the table as bleve walks
-// its matches; nil where there is no table (several shards).
+// its matches; nil without the table.
 func (s *run) countingQuery(q query.Query) (*countingQuery, error) {
-	if s.g.stored == nil {
+	t := s.table()
+	if t == nil {
 		return nil, nil
-	}
-	t, err := s.g.stored.table(s.g.byKey)
-	if err != nil {
-		return nil, err
 	}
 	return newCountingQuery(q, t, s.withSections), nil
 }
@@ -300,7 +301,7 @@ func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.Searc
 	}
 	// bleve's collector saw matches the wrapped searcher did not give it
 	// (not seen so far): count them again.
-	c, _, err := s.countByTable(ctx, q)
+	c, _, err := s.countByTable(ctx, counting.t, q)
 	return func() facetCounts { return c }, err
 }
 

@@ -55,10 +55,14 @@ func newStoredReader(x *index.Index) *storedReader {
 	return s
 }
 
-// close lets the snapshot go; nil is fine.
+// close lets the snapshot go, once the facet table is built if it is
+// being built; nil is fine. The generation is no longer used by then.
 func (s *storedReader) close() error {
 	if s == nil {
 		return nil
+	}
+	if s.tbl.done != nil {
+		<-s.tbl.done
 	}
 	return s.snap.Close()
 }
