@@ -50,6 +50,10 @@ type BuildOptions struct {
 	// Full re-analyses every document even when the current generation
 	// could be reused.
 	Full bool
+	// Reread reads every corpus file, even those whose size, modification
+	// and change times are what the last build recorded (files.json
+	// beside CURRENT; see Report.Read). Full implies it.
+	Reread bool
 	// Shards splits the index into this many bleve indexes searched as one
 	// (0 means 1). A change of shard count forces a full build.
 	Shards int
@@ -98,6 +102,12 @@ type Report struct {
 	// Unchanged: the corpus holds what the current generation holds; no
 	// generation was written (Dir is the current one).
 	Unchanged bool
+	// Read is the number of corpus files read and parsed, of Files found:
+	// an incremental build reads only the files whose size, modification
+	// or change time differ from what the last build recorded (and those
+	// skipped then), unless BuildOptions.Reread; it reads them all when
+	// one of them makes a different document.
+	Read, Files int
 }
 
 // Build rebuilds the index at indexDir from the corpus at corpusDir (or
@@ -130,8 +140,26 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	}
 	defer unlock()
 	cleanLeftovers(indexDir, b.log)
-
-	docs, err := b.read(corpusDir)
+	b.previous()
+	reader, absCorpus := "", ""
+	if opts.CorpusFS == nil { // the bundled corpus is small, and has no file times
+		reader = readerKey(opts)
+		absCorpus, _ = filepath.Abs(corpusDir)
+	}
+	walk, err := b.scan(corpusDir)
+	if err != nil {
+		return nil, err
+	}
+	if b.prev != "" && !opts.Reread {
+		same, err := b.unchangedFiles(walk, reader, absCorpus)
+		if err != nil {
+			return nil, err
+		}
+		if same {
+			return b.doneUnchanged(), nil
+		}
+	}
+	docs, err := b.read(walk, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +173,6 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 			}
 		}
 	}()
-	b.previous()
 	todo, dels, err := b.plan(docs)
 	if err != nil {
 		return nil, err
@@ -153,11 +180,8 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	if b.unchanged(todo, dels) {
 		// Nothing to analyse, remove or record: no generation is written.
 		swapped = true // nothing was made to remove
-		b.log.Info("index: unchanged", "dir", b.prev)
-		b.report.Dir, b.report.Unchanged = b.prev, true
-		b.report.Documents, b.report.Paragraphs = len(docs), b.meta.Paragraphs
-		b.report.Took = time.Since(b.start)
-		return &b.report, nil
+		b.writeFileCache(b.prev, reader, absCorpus, walk, docIDs(docs))
+		return b.doneUnchanged(), nil
 	}
 	w, err := b.open(tmp)
 	if err != nil {
@@ -187,6 +211,7 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 		return nil, err
 	}
 	swapped = true
+	b.writeFileCache(b.gen, reader, absCorpus, walk, docIDs(docs))
 	b.report.Dir = b.gen
 	b.report.Documents = len(docs)
 	b.report.Paragraphs = b.meta.Paragraphs
@@ -204,7 +229,11 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 func ReadCorpus(corpusDir string, opts BuildOptions) ([]corpus.Document, []corpus.Problem, error) {
 	opts.Progress = nil
 	b := &builder{opts: opts}
-	docs, err := b.read(corpusDir)
+	w, err := b.scan(corpusDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	docs, err := b.read(w, nil)
 	return docs, b.report.Problems, err
 }
 
@@ -221,6 +250,8 @@ type builder struct {
 	prevMeta Meta
 	meta     Meta // of the new generation
 	report   Report
+	// hooksCalled: a read of the corpus called opts.Corpus's hooks.
+	hooksCalled bool
 }
 
 func (b *builder) progress(p Progress) {
@@ -229,10 +260,142 @@ func (b *builder) progress(p Progress) {
 	}
 }
 
-// read reads the corpus and drops the documents that cannot be indexed,
-// recording them as problems.
-func (b *builder) read(corpusDir string) ([]corpus.Document, error) {
+// doneUnchanged is the report of a build that found the current
+// generation up to date (b.meta or, after unchangedFiles, b.prevMeta).
+func (b *builder) doneUnchanged() *Report {
+	b.log.Info("index: unchanged", "dir", b.prev, "read", b.report.Read, "files", b.report.Files)
+	b.report.Dir, b.report.Unchanged = b.prev, true
+	b.report.Documents, b.report.Paragraphs = len(b.prevMeta.Documents), b.prevMeta.Paragraphs
+	b.report.Took = time.Since(b.start)
+	return &b.report
+}
+
+// unchangedFiles tells whether the corpus makes what the current
+// generation holds, reading only the files whose records (files.json)
+// no longer hold: the others make the documents they made. When it
+// returns true, b.report holds the problems and counts.
+func (b *builder) unchangedFiles(w *walk, reader, absCorpus string) (bool, error) {
+	c, ok := loadFileCache(b.indexDir, b.prev, reader, absCorpus)
+	if !ok {
+		return false, nil
+	}
+	byPath := make(map[string]*cachedFile, len(c.Files))
+	for i := range c.Files {
+		byPath[c.Files[i].Path] = &c.Files[i]
+	}
+	skipped := map[string]string{} // path → id of the document it made
+	docs, err := b.read(w, func(f corpus.File) (string, bool) {
+		id, ok := c.trusted(byPath, f)
+		if ok {
+			skipped[f.Path] = id
+		}
+		return id, ok
+	})
+	if err != nil {
+		return false, err
+	}
+	prevByID := make(map[string]DocMeta, len(b.prevMeta.Documents))
+	for _, d := range b.prevMeta.Documents {
+		prevByID[d.ID] = d
+	}
+	read := make(map[string]*corpus.Document, len(docs))
+	for i := range docs {
+		read[docs[i].Source] = &docs[i]
+	}
+	// The documents in corpus order, as the current generation must hold
+	// them: its own record of the files skipped, the others as read now.
+	var now []DocMeta
+	for _, f := range w.files {
+		if id, ok := skipped[f.Path]; ok {
+			dm, found := prevByID[id]
+			if !found || dm.Source != f.Path {
+				return false, nil
+			}
+			now = append(now, dm)
+		} else if d := read[f.Path]; d != nil {
+			dm, err := b.docMeta(d)
+			if err != nil {
+				return false, err
+			}
+			now = append(now, dm)
+		}
+	}
+	if len(now) != len(b.prevMeta.Documents) {
+		return false, nil
+	}
+	for i, d := range now {
+		if d != b.prevMeta.Documents[i] {
+			return false, nil
+		}
+	}
+	if !generationSound(b.prev) {
+		return false, nil
+	}
+	ids := docIDs(docs)
+	for p, id := range skipped {
+		ids[p] = id
+	}
+	b.writeFileCache(b.prev, reader, absCorpus, w, ids)
+	b.report.Reused = len(now)
+	return true, nil
+}
+
+// docIDs maps the source path of each document to its id.
+func docIDs(docs []corpus.Document) map[string]string {
+	m := make(map[string]string, len(docs))
+	for _, d := range docs {
+		m[d.Source] = d.ID
+	}
+	return m
+}
+
+// walk is the corpus as scan found it, no file read yet.
+type walk struct {
+	dir      string // names the corpus in messages
+	fsys     fs.FS
+	files    []corpus.File
+	problems []corpus.Problem // of the walk
+	started  time.Time
+}
+
+// scan walks the corpus (corpusDir, or opts.CorpusFS), reading no file.
+func (b *builder) scan(corpusDir string) (*walk, error) {
+	w := &walk{dir: corpusDir, fsys: b.opts.CorpusFS, started: time.Now()}
+	if w.fsys == nil {
+		var err error
+		if w.fsys, err = corpus.DirFS(corpusDir); err != nil {
+			return nil, err // it says "read corpus" and the directory
+		}
+	}
+	var err error
+	w.files, w.problems, err = corpus.Scan(w.fsys)
+	return w, err
+}
+
+// read reads the files of the walk and drops the documents that cannot be
+// indexed, recording them as problems. skip (nil, or see
+// corpus.Options.Skip) is called with every corpus file; the files it
+// skips are not read. The caller's corpus hooks (Corpus.OnScan, OnFile)
+// are called by the first read of a build only.
+func (b *builder) read(w *walk, skip func(corpus.File) (string, bool)) ([]corpus.Document, error) {
 	copts := b.opts.Corpus
+	if b.hooksCalled {
+		copts.OnScan, copts.OnFile = nil, nil
+	}
+	b.hooksCalled = true
+	b.report.Read, b.report.Files = 0, 0
+	skipped := 0
+	copts.Skip = func(f corpus.File) (string, bool) {
+		b.report.Files++
+		if skip != nil {
+			if id, ok := skip(f); ok {
+				skipped++
+				return id, true
+			}
+		}
+		b.report.Read++
+		return "", false
+	}
 	if copts.OnScan == nil && copts.OnFile == nil && b.opts.Progress != nil {
 		read := Progress{Stage: "read"}
 		copts.OnScan = func(files int, bytes int64) { read.TotalDocuments, read.TotalBytes = files, bytes }
@@ -242,21 +405,11 @@ func (b *builder) read(corpusDir string) ([]corpus.Document, error) {
 			b.progress(read)
 		}
 	}
-	var docs []corpus.Document
-	var problems []corpus.Problem
-	var err error
-	if b.opts.CorpusFS != nil {
-		docs, problems, err = corpus.ReadFS(b.opts.CorpusFS, copts)
-	} else {
-		docs, problems, err = corpus.ReadDir(corpusDir, copts)
-	}
-	if err != nil {
-		return nil, err // it says "read corpus" and the directory
-	}
+	docs, problems := corpus.ReadFiles(w.fsys, w.files, w.problems, copts)
 	docs, problems = dropOversized(docs, problems, cmp.Or(b.opts.MaxParagraphBytes, DefaultMaxParagraphBytes))
 	b.report.Problems = problems
-	if len(docs) == 0 {
-		return nil, fmt.Errorf("corpus %q has no document to index (%d files skipped)", corpusDir, len(problems))
+	if len(docs) == 0 && skipped == 0 {
+		return nil, fmt.Errorf("corpus %q has no document to index (%d files skipped)", w.dir, len(problems))
 	}
 	return docs, nil
 }
@@ -286,9 +439,13 @@ func (b *builder) unchanged(todo []*corpus.Document, dels []DocMeta) bool {
 			return false
 		}
 	}
-	// The current generation must also be sound (opened and verified as
-	// a server would): a damaged one is rebuilt, not kept.
-	x, err := openGeneration(b.prev, OpenOptions{ReadOnly: true})
+	return generationSound(b.prev)
+}
+
+// generationSound tells whether the generation opens and verifies as a
+// server would open it: a damaged one is rebuilt, not kept.
+func generationSound(gen string) bool {
+	x, err := openGeneration(gen, OpenOptions{ReadOnly: true})
 	if err != nil {
 		return false
 	}
@@ -329,11 +486,8 @@ func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, e
 	var dels []DocMeta
 	for i := range docs {
 		d := &docs[i]
-		dm := DocMeta{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang,
-			Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, b.shards),
-			TranslationOf: d.TranslationOf}
-		var err error
-		if dm.Form, err = indexedForm(d, dm.Shard); err != nil {
+		dm, err := b.docMeta(d)
+		if err != nil {
 			return nil, nil, err
 		}
 		b.meta.Documents = append(b.meta.Documents, dm)
@@ -361,6 +515,16 @@ func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, e
 	}
 	b.log.Info("index: plan", "documents", len(docs), "analyse", len(todo), "reuse", b.report.Reused, "remove", b.report.Removed, "full", b.prev == "")
 	return todo, dels, nil
+}
+
+// docMeta is what the new generation records of document d.
+func (b *builder) docMeta(d *corpus.Document) (DocMeta, error) {
+	dm := DocMeta{ID: d.ID, Title: d.Title, Date: d.Date, Place: d.Place, Lang: d.Lang,
+		Source: d.Source, Hash: d.Hash, Paragraphs: len(d.Paragraphs), Shard: shardOf(d.ID, b.shards),
+		TranslationOf: d.TranslationOf}
+	var err error
+	dm.Form, err = indexedForm(d, dm.Shard)
+	return dm, err
 }
 
 // write analyses and adds the paragraphs of todo, in batches.
@@ -721,7 +885,7 @@ func cleanLeftovers(indexDir string, log *slog.Logger) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasSuffix(name, tmpSuffix) && (strings.HasPrefix(name, genPrefix) || name == currentFile+tmpSuffix) {
+		if strings.HasSuffix(name, tmpSuffix) && (strings.HasPrefix(name, genPrefix) || name == currentFile+tmpSuffix || name == fileCacheName+tmpSuffix) {
 			log.Info("index: removing leftover of an interrupted reindex", "path", name)
 			if err := os.RemoveAll(filepath.Join(indexDir, name)); err != nil {
 				log.Warn("remove leftover", "path", name, "err", err)

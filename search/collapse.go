@@ -52,7 +52,41 @@ func nearIdentical(a, b signature) bool {
 	if float64(short) < NearIdenticalLength*float64(long) {
 		return false
 	}
-	return zh.Jaccard(a.bigrams, b.bigrams) >= NearIdenticalJaccard
+	return jaccardAtLeast(a.bigrams, b.bigrams, NearIdenticalJaccard)
+}
+
+// jaccardAtLeast reports whether zh.Jaccard(a, b) >= t, giving up as soon
+// as the sets cannot reach t: the intersection is at most the smaller set,
+// and at most what is counted plus what is left of either. Most pairs of a
+// window fail after a few elements, not after both sets.
+func jaccardAtLeast(a, b []uint64, t float64) bool {
+	la, lb := len(a), len(b)
+	if la == 0 && lb == 0 {
+		return zh.Jaccard(a, b) >= t
+	}
+	// An upper bound below t by more than rounding ends the comparison;
+	// a pair near t is decided by the exact ratio, as zh.Jaccard computes it.
+	below := func(most int) bool { return float64(most)/float64(la+lb-most) < t-1e-9 }
+	if below(min(la, lb)) {
+		return false
+	}
+	n, i, j := 0, 0, 0
+	for step := 1; i < la && j < lb; step++ {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+		if step%16 == 0 && below(n+min(la-i, lb-j)) {
+			return false
+		}
+	}
+	return float64(n)/float64(la+lb-n) >= t
 }
 
 // collapseGroups groups texts in rank order: each text joins the first

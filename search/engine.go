@@ -48,6 +48,9 @@ type options struct {
 	noCache bool
 	// facetExactBelow replaces the package's constant (tests).
 	facetExactBelow int
+	// dateSortDirect and rankWindow replace the package's constants, and
+	// dateFirstStep the paragraphs of sorting by date's first step (tests).
+	dateSortDirect, rankWindow, dateFirstStep int
 	// trendsTextLimit replaces TrendsTextLimit (tests).
 	trendsTextLimit int
 }
@@ -114,6 +117,10 @@ type generation struct {
 	// alignments computed (parallel.go).
 	translations map[string][]string
 	parallel     parallelCache
+	// stored loads the fields of hits (nil: bleve loads them).
+	stored *storedReader
+	// dateOrder is its documents' dates, for SortDate (datesort.go).
+	dateOrder datesOnce
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap
@@ -158,7 +165,7 @@ func (e *Engine) open() (*generation, error) {
 	if err != nil {
 		return nil, indexError(e.dir, err)
 	}
-	g := &generation{idx: x, docs: make(map[string]index.DocMeta), byKey: make(map[string]string)}
+	g := &generation{idx: x, docs: make(map[string]index.DocMeta), byKey: make(map[string]string), stored: newStoredReader(x)}
 	for _, d := range x.Meta().Documents {
 		g.docs[d.ID] = d
 		g.byKey[index.DocKey(d.ID)] = d.ID
@@ -273,7 +280,7 @@ func (e *Engine) acquire() (*generation, error) {
 // release gives back a reference to g; the last one closes it.
 func (e *Engine) release(g *generation) error {
 	if g.refs.Add(-1) == 0 {
-		return g.idx.Close()
+		return errors.Join(g.stored.close(), g.idx.Close())
 	}
 	return nil
 }
@@ -450,17 +457,36 @@ func newFacets(c facetCounts, g *generation) Facets {
 			return strings.Compare(a.Value, b.Value)
 		}
 	}
-	slices.SortFunc(out.Doc, byCount(false))
-	slices.SortFunc(out.Year, byCount(true)) // recent years first among equals
-	slices.SortFunc(out.Section, byCount(false))
+	out.Doc = topFacets(out.Doc, facetDocs, byCount(false))
+	out.Year = topFacets(out.Year, facetYears, byCount(true)) // recent years first among equals
+	out.Section = topFacets(out.Section, facetSections, byCount(false))
 	slices.SortFunc(out.Lang, byCount(false))
-	out.Doc = out.Doc[:min(len(out.Doc), facetDocs)]
-	out.Year = out.Year[:min(len(out.Year), facetYears)]
-	out.Section = out.Section[:min(len(out.Section), facetSections)]
 	if none := c.section[""]; none > 0 {
 		out.Section = append(out.Section, FacetCount{Value: NoSection, Label: NoSectionLabel, Count: none})
 	}
 	return out
+}
+
+// topFacets returns the first n of fs in the order of cmp (a total order:
+// values are distinct), sorted, without sorting all of them (a common
+// word's doc facet has thousands of documents, most with the same count,
+// whose ids then decide).
+func topFacets(fs []FacetCount, n int, cmp func(a, b FacetCount) int) []FacetCount {
+	top := make([]FacetCount, 0, max(0, min(n, len(fs)))+1)
+	if n <= 0 {
+		return top
+	}
+	for _, f := range fs {
+		if len(top) == n && cmp(f, top[n-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, f, cmp)
+		top = slices.Insert(top, i, f)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 // Documents lists the documents of the index in corpus order.

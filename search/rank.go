@@ -82,7 +82,7 @@ type weight struct {
 // gse word in the text field (one word), or of its rarest bigram in the
 // bigram field (an upper bound of the paragraphs holding it as a
 // substring).
-func weights(p plan, shards []bleve.Index, paragraphs int) []weight {
+func weights(p plan, shards docFreqs, paragraphs int) []weight {
 	n := float64(max(paragraphs, 1))
 	idf := func(df float64) float64 {
 		df = min(max(df, 1), n)
@@ -118,7 +118,7 @@ func noWeights(p plan) []weight {
 // formFrequency estimates how many paragraphs hold the form: for an
 // alphabetic form, those holding its rarest word (in the language's word
 // or exact field).
-func formFrequency(f form, shards []bleve.Index) float64 {
+func formFrequency(f form, shards docFreqs) float64 {
 	if f.lang != "" {
 		l := lang.Of(f.lang)
 		field := l.WordField
@@ -127,7 +127,7 @@ func formFrequency(f form, shards []bleve.Index) float64 {
 		}
 		best := -1
 		for _, t := range strings.Fields(f.exact) {
-			if df := termFrequency(shards, field, t); best < 0 || df < best {
+			if df := shards.docFreq(field, t); best < 0 || df < best {
 				best = df
 			}
 		}
@@ -136,11 +136,11 @@ func formFrequency(f form, shards []bleve.Index) float64 {
 	words := lang.Of("").WordField
 	rs := []rune(f.exact)
 	if len(rs) < 2 {
-		return float64(termFrequency(shards, words, f.exact))
+		return float64(shards.docFreq(words, f.exact))
 	}
 	best := -1
 	for i := 0; i+1 < len(rs); i++ {
-		df := termFrequency(shards, index.FieldBigram, string(rs[i:i+2]))
+		df := shards.docFreq(index.FieldBigram, string(rs[i:i+2]))
 		if best < 0 || df < best {
 			best = df
 		}
@@ -150,16 +150,25 @@ func formFrequency(f form, shards []bleve.Index) float64 {
 	}
 	if len(f.words) == 1 {
 		// a known word: its own count, if the bigrams overstate it
-		if df := termFrequency(shards, words, f.words[0]); df > 0 && df < best {
+		if df := shards.docFreq(words, f.words[0]); df > 0 && df < best {
 			best = df
 		}
 	}
 	return float64(best)
 }
 
-// termFrequency is the number of paragraphs holding term in field, over all
+// docFreqs tells how many paragraphs hold a term in a field (counting the
+// deleted ones of an index that has any, as bleve's term dictionaries do).
+type docFreqs interface {
+	docFreq(field, term string) int
+}
+
+// shardFreqs are the document frequencies of terms summed over shards.
+type shardFreqs []bleve.Index
+
+// docFreq is the number of paragraphs holding term in field, over all
 // shards; 0 when a shard cannot tell.
-func termFrequency(shards []bleve.Index, field, term string) int {
+func (shards shardFreqs) docFreq(field, term string) int {
 	total := 0
 	for _, s := range shards {
 		d, err := s.FieldDictRange(field, []byte(term), []byte(term))

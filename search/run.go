@@ -43,7 +43,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 			return res.copy(time.Since(start)), nil
 		}
 	}
-	s := &run{e: e, g: g, req: req, plan: newPlan(root)}
+	s := &run{e: e, g: g, req: req, plan: newPlan(root), filterBound: g.filterBound(root)}
 	s.withSections = len(g.docs) == 1 || req.Doc != "" || hasDocFilter(s.plan.full)
 	s.fkey = facetKey{gen: key.gen, query: req.Query, doc: req.Doc, year: req.Year, section: req.Section, lang: req.Lang}
 	if !e.opts.noCache {
@@ -70,18 +70,24 @@ type run struct {
 	g            *generation
 	req          Request
 	plan         plan
+	filterBound  float64 // the most paragraphs the query's filters let through
 	withSections bool
 	fkey         facetKey
 	cachedFacets Facets
 	haveFacets   bool
-	// counted are the facets counted with a fetch, of countedOf's matches.
-	counted   *facetCounts
+	// counted gives the facets counted with a fetch, of countedOf's
+	// matches (made into maps only if used).
+	counted   func() facetCounts
 	countedOf *bleve.SearchResult
 }
 
 func (s *run) search(ctx context.Context) (*Result, error) {
 	req, p := s.req, s.plan
-	w := weights(p, s.g.idx.Shards(), s.g.idx.Meta().Paragraphs)
+	var df docFreqs = shardFreqs(s.g.idx.Shards())
+	if s.g.stored != nil {
+		df = s.g.stored
+	}
+	w := weights(p, df, s.g.idx.Meta().Paragraphs)
 	// Facets are counted with the hits when the document frequencies say
 	// the matches are few enough (at most those of the rarest
 	// requirement), else after, if they turn out to be.
@@ -89,8 +95,19 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	for _, x := range w {
 		fullEst, anyEst = min(fullEst, x.df), anyEst+x.df
 	}
+	// Filters: at most the paragraphs they let through, and about their
+	// share of the words' matches (twice it, to be safe: a wrong guess
+	// only costs counting facets that are then not used).
+	wordsEst := fullEst
+	if total := float64(s.g.idx.Meta().Paragraphs); total > 0 {
+		fullEst = min(fullEst, s.filterBound, 2*fullEst*s.filterBound/total)
+	}
 	// Full matches: the best rankWindow of them.
-	full, err := s.fetch(ctx, p.full, 0, rankWindow, s.countWith(fullEst))
+	window := cmp.Or(s.e.opts.rankWindow, rankWindow)
+	// With the table (facetcount.go) counting costs little more than the
+	// walk bleve makes anyway: the full matches are always counted, so
+	// that no second search counts them when they turn out to be few.
+	full, err := s.fetch(ctx, p.full, 0, window, s.countWith(fullEst) || (s.table() != nil && !s.haveFacets))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +127,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			if q == nil {
 				continue
 			}
-			if part, err = s.fetch(ctx, q, 0, rankWindow+len(full.Hits), s.countWith(anyEst)); err != nil {
+			if part, err = s.fetch(ctx, q, 0, window+len(full.Hits), s.countWith(anyEst)); err != nil {
 				return nil, err
 			}
 			partQuery = q
@@ -198,8 +215,11 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// common word's time (人民, 70,817 matches: 7 ms to rank, 85 ms more
 	// for the doc facet), so they count the ranked window and say so.
 	switch {
-	case s.counted != nil && list == s.countedOf:
-		res.Facets = newFacets(*s.counted, s.g)
+	case s.counted != nil && list == s.countedOf && (list.Total <= uint64(s.facetLimit()) || list != full || s.countWith(wordsEst)):
+		// (facets counted on a guess from the filters are used when the
+		// guess held, or when the words' estimate alone would have
+		// counted them too)
+		res.Facets = newFacets(s.counted(), s.g)
 	case list.Total <= uint64(s.facetLimit()):
 		c, err := s.countFacets(ctx, listQuery)
 		if err != nil {
@@ -242,6 +262,10 @@ func (s *run) addFacets(br *bleve.SearchRequest) {
 // countFacets counts the matches of q by document (and by section, within
 // one document) with bleve's facets, fetching no hit.
 func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, error) {
+	if t := s.table(); t != nil {
+		c, _, err := s.countByTable(ctx, t, q) // facetcount.go
+		return c, err
+	}
 	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	s.addFacets(br)
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
@@ -249,6 +273,36 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
 	return s.g.facetsOf(sr), nil
+}
+
+// table is the generation's table of documents and sections
+// (facetcount.go), or nil: several shards, or not built yet.
+func (s *run) table() *docTable { return s.g.stored.readyTable(s.g.byKey) }
+
+// countingQuery wraps q to count its facets with the table as bleve walks
+// its matches; nil without the table.
+func (s *run) countingQuery(q query.Query) (*countingQuery, error) {
+	t := s.table()
+	if t == nil {
+		return nil, nil
+	}
+	return newCountingQuery(q, t, s.withSections), nil
+}
+
+// facetsOfSearch returns the facets of sr, the result of q: those its
+// countingQuery counted, or bleve's (facetcount.go).
+func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.SearchResult, counting *countingQuery) (func() facetCounts, error) {
+	switch {
+	case counting == nil:
+		c := s.g.facetsOf(sr)
+		return func() facetCounts { return c }, nil
+	case counting.total == sr.Total:
+		return counting.counts, nil
+	}
+	// bleve's collector saw matches the wrapped searcher did not give it
+	// (not seen so far): count them again.
+	c, _, err := s.countByTable(ctx, counting.t, q)
+	return func() facetCounts { return c }, err
 }
 
 // addDocFacet asks br to count its matches by document (by index.DocKey:
@@ -294,19 +348,47 @@ func countHits(hits []ranked, withSections bool) facetCounts {
 // of each hit (no match locations: Hit.Snippets come from the text), and
 // the facets of all its matches when facets is set (kept in s.counted).
 func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
+	if s.req.Sort == SortDate && size > 0 {
+		return s.fetchByDate(ctx, q, offset, size, facets) // datesort.go
+	}
+	return s.fetchSorted(ctx, q, offset, size, facets)
+}
+
+// fetchSorted is fetch with bleve sorting every match.
+func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
-	br.Fields = hitFields
+	if s.g.stored == nil {
+		br.Fields = hitFields
+	}
 	br.SortByCustom(sortOrder(s.req.Sort))
+	var counting *countingQuery
 	if facets {
-		s.addFacets(br)
+		var err error
+		if counting, err = s.countingQuery(q); err != nil {
+			return nil, err
+		}
+		if counting != nil {
+			br.Query = counting // counts the facets as bleve walks the matches
+		} else {
+			s.addFacets(br)
+		}
 	}
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
+	if s.g.stored != nil {
+		for _, dm := range sr.Hits {
+			if err := s.g.stored.load(dm, hitFields); err != nil {
+				return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
+			}
+		}
+	}
 	if facets {
-		c := s.g.facetsOf(sr)
-		s.counted, s.countedOf = &c, sr
+		if s.counted, err = s.facetsOfSearch(ctx, q, sr, counting); err != nil {
+			return nil, err
+		}
+		s.countedOf = sr
 	}
 	for _, dm := range sr.Hits {
 		if dm.Fields == nil {

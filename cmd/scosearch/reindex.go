@@ -22,6 +22,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	corpusDir := fs.String("corpus", "", "corpus directory of .txt, .md, .docx, .html and .pdf documents (default: the bundled corpus)")
 	indexDir := fs.String("index", defaultIndexDir(), "index directory")
 	full := fs.Bool("full", false, "re-analyse every document, even unchanged ones")
+	reread := fs.Bool("reread", false, "read every corpus file, even those whose size and modification and change times are unchanged since the last reindex")
 	check := fs.Bool("check", false, "validate the corpus and print what would be indexed; write nothing")
 	shards := fs.Int("shards", 1, fmt.Sprintf("split the index into N shards searched as one (1 to %d)", index.MaxShards))
 	quiet := fs.Bool("quiet", false, "no progress output, only the summary and errors")
@@ -53,7 +54,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts := index.BuildOptions{Full: *full, Shards: *shards, Logger: logger, CorpusFS: src.fsys}
+	opts := index.BuildOptions{Full: *full, Reread: *reread, Shards: *shards, Logger: logger, CorpusFS: src.fsys}
 	if !*quiet {
 		opts.Progress = newProgressReporter(stderr)
 	}
@@ -123,8 +124,12 @@ func skippedStatus(problems []corpus.Problem) int {
 
 func printReport(w io.Writer, r *index.Report) {
 	if r.Unchanged {
-		fmt.Fprintf(w, "Nothing changed: the index holds these %d documents, %d paragraphs already (checked in %s).\n",
-			r.Documents, r.Paragraphs, r.Took.Round(time.Millisecond))
+		read := ""
+		if r.Read < r.Files {
+			read = fmt.Sprintf("; %d of %d files read, the others unchanged since the last reindex", r.Read, r.Files)
+		}
+		fmt.Fprintf(w, "Nothing changed: the index holds these %d documents, %d paragraphs already (checked in %s%s).\n",
+			r.Documents, r.Paragraphs, r.Took.Round(time.Millisecond), read)
 		printProblems(w, r)
 		fmt.Fprintf(w, "Index: %s\n", r.Dir)
 		return

@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 )
 
 // DefaultMaxFileSize is the size limit of a corpus file when
@@ -36,6 +37,14 @@ type Options struct {
 	// (ingested or not), in walk order, with its path relative to the root
 	// and its size.
 	OnFile func(path string, size int64)
+
+	// Skip, if set, is called with every corpus file found, in walk
+	// order, before it is read. When it returns a document id and true,
+	// the file is not read and not returned: its document is taken to be
+	// the caller's (already indexed) document of that id, which a later
+	// file cannot reuse. An incremental build uses it to skip the files
+	// unchanged since the last one.
+	Skip func(f File) (id string, skip bool)
 }
 
 // IsCorpusFile reports whether a file name is one ReadDir ingests: a
@@ -51,11 +60,21 @@ func IsCorpusFile(name string) bool {
 	return false
 }
 
-// file is a corpus file found by the walk.
-type file struct {
-	rel     string // its path in the file system walked
-	size    int64
-	sidecar string // path of the .meta file, or ""
+// File is a corpus file found by the walk, with what its file system
+// says of it and of its sidecar, without reading them.
+type File struct {
+	Path    string    // its path in the file system walked
+	Size    int64     // bytes
+	ModTime time.Time // modification time
+	// Change is the status change time (ctime) where the file system
+	// gives it (Linux), else zero: unlike the modification time, no
+	// program can set it back.
+	Change  time.Time
+	Sidecar string // path of the .meta file, or ""
+	// The sidecar's size, modification and change times (zero without one).
+	SidecarSize    int64
+	SidecarModTime time.Time
+	SidecarChange  time.Time
 }
 
 // ReadDir reads the corpus under dir. It walks dir recursively in sorted
@@ -75,14 +94,24 @@ type file struct {
 // walk order, problems sorted by path. The error is non-nil only when dir
 // itself cannot be read.
 func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
+	fsys, err := DirFS(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ReadFS(fsys, opts)
+}
+
+// DirFS is the corpus directory dir as a file system to Scan, after
+// checking it is a directory.
+func DirFS(dir string) (fs.FS, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read corpus: %w", err)
+		return nil, fmt.Errorf("read corpus: %w", err)
 	}
 	if !fi.IsDir() {
-		return nil, nil, fmt.Errorf("read corpus %q: not a directory", dir)
+		return nil, fmt.Errorf("read corpus %q: not a directory", dir)
 	}
-	return ReadFS(os.DirFS(dir), opts)
+	return os.DirFS(dir), nil
 }
 
 // ReadFS reads the corpus in the file system fsys from its root, as
@@ -90,25 +119,56 @@ func ReadDir(dir string, opts Options) ([]Document, []Problem, error) {
 // relative to the root; symbolic links are followed as far as fsys does.
 // The error is non-nil only when the root cannot be read.
 func ReadFS(fsys fs.FS, opts Options) ([]Document, []Problem, error) {
-	if opts.MaxFileSize <= 0 {
-		opts.MaxFileSize = DefaultMaxFileSize
+	files, problems, err := Scan(fsys)
+	if err != nil {
+		return nil, nil, err
 	}
+	docs, problems := ReadFiles(fsys, files, problems, opts)
+	return docs, problems, nil
+}
+
+// Scan walks the corpus in fsys as ReadFS does, reading no file: the
+// corpus files in walk order, with what the file system says of them, and
+// the problems of the walk (files of other types, broken links, ...). The
+// error is non-nil only when the root cannot be read.
+func Scan(fsys fs.FS) ([]File, []Problem, error) {
 	w := walker{fsys: fsys}
 	if err := w.walk(".", 0); err != nil {
 		return nil, nil, fmt.Errorf("read corpus: %w", err)
 	}
+	return w.files, w.problems, nil
+}
+
+// ReadFiles reads the files found by Scan, as ReadFS does: the good
+// documents in walk order, and the problems, walkProblems (those of the
+// Scan) with those of the reading, sorted by path.
+func ReadFiles(fsys fs.FS, files []File, walkProblems []Problem, opts Options) ([]Document, []Problem) {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
 	if opts.OnScan != nil {
 		var total int64
-		for _, f := range w.files {
-			total += f.size
+		for _, f := range files {
+			total += f.Size
 		}
-		opts.OnScan(len(w.files), total)
+		opts.OnScan(len(files), total)
 	}
 
 	var docs []Document
-	problems := w.problems
+	problems := slices.Clone(walkProblems)
 	ids := map[string]string{}
-	for _, f := range w.files {
+	for _, f := range files {
+		if opts.Skip != nil {
+			if id, skip := opts.Skip(f); skip {
+				if _, dup := ids[id]; !dup {
+					ids[id] = f.Path
+				}
+				if opts.OnFile != nil {
+					opts.OnFile(f.Path, f.Size)
+				}
+				continue
+			}
+		}
 		doc, err := readDocument(fsys, f, opts.MaxFileSize)
 		if err == nil {
 			if prev, dup := ids[doc.ID]; dup {
@@ -119,20 +179,20 @@ func ReadFS(fsys fs.FS, opts Options) ([]Document, []Problem, error) {
 			}
 		}
 		if err != nil {
-			problems = append(problems, Problem{Path: f.rel, Err: err})
+			problems = append(problems, Problem{Path: f.Path, Err: err})
 		}
 		if opts.OnFile != nil {
-			opts.OnFile(f.rel, f.size)
+			opts.OnFile(f.Path, f.Size)
 		}
 	}
 	slices.SortStableFunc(problems, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
-	return docs, problems, nil
+	return docs, problems
 }
 
 // walker collects the corpus files and the problems found while walking.
 type walker struct {
 	fsys     fs.FS
-	files    []file
+	files    []File
 	problems []Problem
 }
 
@@ -207,9 +267,14 @@ func (w *walker) addFile(rel, name string, info fs.FileInfo, names map[string]bo
 		w.problem(rel, fmt.Errorf("%w (%s)", ErrNotRegular, info.Mode().Type()))
 		return
 	}
-	f := file{rel: rel, size: info.Size()}
+	f := File{Path: rel, Size: info.Size(), ModTime: info.ModTime(), Change: changeTime(info)}
 	if names[name+MetaSuffix] {
-		f.sidecar = rel + MetaSuffix
+		f.Sidecar = rel + MetaSuffix
+		// Followed if it is a link; an unreadable sidecar is reported
+		// when the file is read.
+		if si, err := fs.Stat(w.fsys, f.Sidecar); err == nil {
+			f.SidecarSize, f.SidecarModTime, f.SidecarChange = si.Size(), si.ModTime(), changeTime(si)
+		}
 	}
 	w.files = append(w.files, f)
 }
@@ -225,19 +290,19 @@ func unsupported(name string) error {
 }
 
 // readDocument reads and parses one corpus file and its sidecar.
-func readDocument(fsys fs.FS, f file, maxSize int64) (Document, error) {
-	data, err := readFile(fsys, f.rel, maxSize)
+func readDocument(fsys fs.FS, f File, maxSize int64) (Document, error) {
+	data, err := readFile(fsys, f.Path, maxSize)
 	if err != nil {
 		return Document{}, err
 	}
 	var sidecar []byte
-	if f.sidecar != "" {
-		sidecar, err = readFile(fsys, f.sidecar, maxSidecarSize)
+	if f.Sidecar != "" {
+		sidecar, err = readFile(fsys, f.Sidecar, maxSidecarSize)
 		if err != nil {
-			return Document{}, fmt.Errorf("sidecar %s: %w", path.Base(f.rel)+MetaSuffix, err)
+			return Document{}, fmt.Errorf("sidecar %s: %w", path.Base(f.Path)+MetaSuffix, err)
 		}
 	}
-	return Parse(f.rel, data, sidecar)
+	return Parse(f.Path, data, sidecar)
 }
 
 // readFile reads a regular file of at most maxSize bytes.

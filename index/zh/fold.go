@@ -176,6 +176,9 @@ func isExactRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return ' ' < r && r < 0x7f
 	}
+	if 0x4E00 <= r && r <= 0x9FFF { // CJK Unified Ideographs: graphic, not spaces
+		return true
+	}
 	return r != utf8.RuneError && unicode.IsGraphic(r) && !unicode.IsSpace(r)
 }
 
