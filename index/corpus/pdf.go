@@ -63,12 +63,14 @@ func (l pdfLine) height() float64 { return l.top - l.bottom }
 // within limit. Nothing in the PDF can make it panic: a panic of the engine
 // is a problem of the file.
 //
-// Past the limit the engine's instance is killed and the PDF reported at
-// once; the pool starts a fresh instance for the next PDF. A call into the
-// engine cannot be interrupted without making every call several times
-// slower (wazero's close-on-context-done starts a goroutine per call), so
-// the abandoned reading stops when its call in progress returns: the next
-// call fails on the killed instance.
+// Past the limit the PDF is reported at once. A call into the engine
+// cannot be interrupted without making every call several times slower
+// (wazero's close-on-context-done starts a goroutine per call), and
+// killing the instance while a call runs races with it inside wazero (the
+// race detector showed it), so the abandoned reading goes on in the
+// background until it returns, and then kills its instance (whose state
+// is unknown); the pool starts a fresh one, and the next PDF waits for it
+// (at most pdfInstanceWait).
 func pdfPages(data []byte, limit time.Duration) (extracted, [][]pdfLine, error) {
 	if !strings.Contains(string(data[:min(len(data), 1024)]), "%PDF-") {
 		return extracted{}, nil, fmt.Errorf("%w: not a PDF file (no %%PDF- header)", ErrFormat)
@@ -86,8 +88,9 @@ func pdfPages(data []byte, limit time.Duration) (extracted, [][]pdfLine, error) 
 		pages [][]pdfLine
 		err   error
 	}
-	// ended is set by whichever comes first, the reading (which then
-	// closes the instance) or the limit (which kills it).
+	// ended is set by whichever comes first: the reading (which then
+	// gives the instance back) or the limit (after which the reading,
+	// once it returns, kills the instance).
 	var ended atomic.Bool
 	done := make(chan result, 1)
 	start := time.Now()
@@ -99,6 +102,8 @@ func pdfPages(data []byte, limit time.Duration) (extracted, [][]pdfLine, error) 
 			}
 			if ended.CompareAndSwap(false, true) {
 				inst.Close()
+			} else {
+				inst.Kill() // stopped by the limit: in the call's own goroutine, after it
 			}
 			done <- r
 		}()
@@ -114,11 +119,9 @@ func pdfPages(data []byte, limit time.Duration) (extracted, [][]pdfLine, error) 
 		}
 		return r.ex, r.pages, r.err
 	case <-timer.C:
-		if ended.CompareAndSwap(false, true) {
-			inst.Kill()
-			return extracted{}, nil, tooLong
+		if !ended.CompareAndSwap(false, true) {
+			<-done // finished just now
 		}
-		<-done // finished just now
 		return extracted{}, nil, tooLong
 	}
 }
