@@ -16,7 +16,9 @@ import (
 // bigram field, as zh defines; a Russian or English word on its
 // language's word field, stemmed (Шанхайская организация finds
 // Шанхайской организации); a word of Latin letters or digits, written in
-// every language's texts, in all of them. A quoted phrase in Chinese (or
+// every language's texts, in all of them. A word without Chinese
+// characters is also searched as characters in the paragraphs analysed as
+// Chinese, those of unknown languages (Kazakh) included. A quoted phrase in Chinese (or
 // of punctuation) matches characters on the bigram field, in any
 // paragraph; a quoted phrase of Russian or English words matches the
 // paragraphs of that language holding the same words in a row, case and
@@ -187,7 +189,7 @@ func alphabeticAlts(v string) ([]query.Query, []form) {
 // hasNativeZh reports whether s has a character of the Chinese script
 // (not only Latin or Cyrillic letters, digits and punctuation).
 func hasNativeZh(s string) bool {
-	return slices.ContainsFunc(lang.ForQuery(s), func(l lang.Language) bool { return !l.Alphabetic() }) && len(lang.ForQuery(s)) < len(lang.All())
+	return slices.ContainsFunc(lang.Scripts(s), func(l lang.Language) bool { return !l.Alphabetic() })
 }
 
 // queryLangs returns the languages a word or phrase is searched in:
@@ -199,7 +201,7 @@ func queryLangs(text string, synonyms bool) []lang.Language {
 	if len(langs) == 0 {
 		return []lang.Language{lang.Of("")}
 	}
-	if synonyms && langs[0].Alphabetic() {
+	if synonyms && !hasNativeZh(text) {
 		if vs := zh.Variants(text); len(vs) > 1 {
 			// a synonym group's members in other scripts
 			for _, v := range vs[1:] {

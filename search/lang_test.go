@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -364,5 +366,76 @@ func TestLangSuggest(t *testing.T) {
 		if !found {
 			t.Errorf("%s: suggestions %v lack %q", c.prefix, got, c.want)
 		}
+	}
+}
+
+// openLangCorpus builds an index of the given files (name: text) in a
+// temporary directory and opens it.
+func openLangCorpus(t *testing.T, files map[string]string) *Engine {
+	t.Helper()
+	corpus, dir := t.TempDir(), t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(corpus, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := index.Build(context.Background(), corpus, dir, index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// TestLangUnknownCyrillic: a document in a language the registry does not
+// know (Kazakh, lang: kk) is analysed as Chinese, and a Chinese paragraph
+// may quote a Russian name; a Cyrillic query word finds them too, not only
+// the Russian paragraphs (Қазақстан found nothing at all).
+func TestLangUnknownCyrillic(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-kk.txt":    "---\ntitle: Қазақша құжат\ndate: 2023-05-03\nlang: kk\n---\nШанхай ынтымақтастық ұйымы қауіпсіздікті нығайтады.\n\nҚырғызстан және Қазақстан үкіметтері кездесті.\n",
+		"2023-zh.zh.txt": "---\ntitle: 会见\ndate: 2023-05-04\n---\n普京（Путин）会见秘书长。\n\n成员国支持多边贸易体制。\n",
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nПутин встретился с генеральным секретарём.\n\nКазахстан и Киргизия подписали соглашение и договор.\n",
+	})
+	for _, c := range []struct {
+		query string
+		want  []string // the full matches, sorted
+		mark  string   // marked in the first of them
+	}{
+		{"Қазақстан", []string{"2023-kk-p2"}, "Қазақстан"},
+		{"ынтымақтастық ұйымы", []string{"2023-kk-p1"}, "ынтымақтастық"},
+		{`"Қазақстан үкіметтері"`, []string{"2023-kk-p2"}, "Қазақстан үкіметтері"},
+		{"Путин", []string{"2023-ru.ru-p1", "2023-zh-p1"}, "Путин"},
+		{"Казахстан", []string{"2023-ru.ru-p2"}, "Казахстан"},
+		{"и", nil, ""}, // a Russian stop word: not a substring of other texts
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			if h.Match == MatchAll {
+				got = append(got, h.ID)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: full matches %v, want %v", c.query, got, c.want)
+			continue
+		}
+		if c.mark != "" && !slices.ContainsFunc(res.Hits[0].Snippets, func(s string) bool { return strings.Contains(s, "<mark>"+c.mark+"</mark>") }) {
+			t.Errorf("%s: snippets %q, want %s marked", c.query, res.Hits[0].Snippets, c.mark)
+		}
+	}
+	s, err := e.Suggest(context.Background(), "Қаз", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(s, func(s Suggestion) bool { return strings.HasPrefix(s.Text, "қазақстан") }) {
+		t.Errorf("Suggest(Қаз) = %v, want қазақстан", s)
 	}
 }

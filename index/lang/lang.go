@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -140,31 +141,41 @@ func (l Language) Alphabetic() bool { return l.ExactField != "" }
 // script: a word with Han characters is searched in Chinese, one with
 // Cyrillic letters in Russian (both, when it has both). Latin letters and
 // digits are written in every language's texts (SCO, 2019), so a word of
-// only those is searched in every language. A word with no letter or
-// digit gives none.
+// only those is searched in every language. A word written only in
+// alphabetic scripts is also searched in the default language, whose
+// analysis reads any script: documents in a language the registry does
+// not know (Kazakh, Қазақстан) are indexed as it, and a Chinese text may
+// quote a Russian name (普京（Путин）). A word with no letter or digit
+// gives none.
 func ForQuery(word string) []Language {
+	out := Scripts(word)
+	if len(out) == 0 {
+		for _, r := range word {
+			if isShared(r) {
+				return All()
+			}
+		}
+		return nil
+	}
+	if !slices.ContainsFunc(out, func(l Language) bool { return !l.Alphabetic() }) {
+		out = append([]Language{languages[0]}, out...)
+	}
+	return out
+}
+
+// Scripts returns the languages whose own script a word has letters of
+// (Han: Chinese; Cyrillic: Russian), in registry order; none for a word
+// of only Latin letters, digits and punctuation, written in every
+// language's texts.
+func Scripts(word string) []Language {
 	var out []Language
-	shared := false
 	for _, l := range languages {
-		native := false
 		for _, r := range word {
 			if l.script(r) && !isShared(r) {
-				native = true
+				out = append(out, l)
 				break
 			}
 		}
-		if native {
-			out = append(out, l)
-		}
-	}
-	for _, r := range word {
-		if isShared(r) {
-			shared = true
-			break
-		}
-	}
-	if len(out) == 0 && shared {
-		return All()
 	}
 	return out
 }
