@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -437,5 +438,51 @@ func TestLangUnknownCyrillic(t *testing.T) {
 	}
 	if !slices.ContainsFunc(s, func(s Suggestion) bool { return strings.HasPrefix(s.Text, "қазақстан") }) {
 		t.Errorf("Suggest(Қаз) = %v, want қазақстан", s)
+	}
+}
+
+// TestLangStopWordsInGroups: inside parentheses, a word that is never
+// required (a Russian or English stop word) neither empties its group nor, after a minus, excludes anything, as at
+// the top level: (ШОС и) OR Iran found nothing, and partial hits of
+// (ШОС -и) Пекин said they lacked (ШОС -и) although they held ШОС.
+func TestLangStopWordsInGroups(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nГенеральный секретарь ШОС и министры провели встречу.\n\nШанхайская организация сотрудничества и её партнёры.\n\nДругой абзац без аббревиатуры.\n",
+		"2023-zh.zh.txt": "---\ntitle: 会见\ndate: 2023-05-04\n---\n上合组织秘书长会见记者。\n\n成员国支持多边贸易体制。\n",
+		"2023-en.en.txt": "---\ntitle: Meeting\ndate: 2023-05-03\n---\nThe Member States of the SCO met.\n\nNothing else here.\n",
+	})
+	for _, c := range []struct {
+		query string
+		full  []string            // the full matches, sorted
+		miss  map[string][]string // partial hits: what they lack
+	}{
+		{"(ШОС и) OR Iran", []string{"2023-en.en-p1", "2023-ru.ru-p1", "2023-zh-p1"}, nil},
+		{"(Шанхайская и организация) OR Пекин", []string{"2023-ru.ru-p2"}, nil},
+		{"(the Member States) OR Пекин", []string{"2023-en.en-p1"}, nil},
+		{"(ШОС the) OR 伊朗", []string{"2023-en.en-p1", "2023-ru.ru-p1", "2023-zh-p1"}, nil},
+		{"(ШОС -и) Пекин", nil, map[string][]string{
+			"2023-en.en-p1": {"Пекин"}, "2023-ru.ru-p1": {"Пекин"}, "2023-zh-p1": {"Пекин"},
+		}},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var full []string
+		miss := map[string][]string{}
+		for _, h := range res.Hits {
+			if h.Match == MatchAll {
+				full = append(full, h.ID)
+			} else {
+				miss[h.ID] = h.Missing
+			}
+		}
+		slices.Sort(full)
+		if !slices.Equal(full, c.full) {
+			t.Errorf("%s: full matches %v, want %v", c.query, full, c.full)
+		}
+		if c.miss != nil && !reflect.DeepEqual(miss, c.miss) {
+			t.Errorf("%s: partial hits lack %v, want %v", c.query, miss, c.miss)
+		}
 	}
 }

@@ -314,17 +314,28 @@ func (f form) count(pk *paraKeys) int {
 	return 1
 }
 
+// neverRequired reports whether n is an unquoted word of only question,
+// function or stop words (怎么, и, the): it has no requirement.
+func neverRequired(n qnode) bool {
+	t, ok := n.(qterm)
+	return ok && len(termReqs(t)) == 0
+}
+
 // present evaluates a query expression on a paragraph with keys pk, by
 // its forms (filters hold: the index checked them).
 func present(n qnode, pk *paraKeys) bool {
 	switch n := n.(type) {
 	case qterm:
-		for _, r := range termReqs(n) {
+		reqs := termReqs(n)
+		for _, r := range reqs {
 			if ok, _ := r.holds(pk); !ok {
 				return false
 			}
 		}
-		return true
+		// a word never required is never present either: it excludes
+		// nothing after a minus and adds nothing to an OR, as compile
+		// has it (a group's AND skips it)
+		return len(reqs) > 0
 	case qor:
 		for _, m := range n.any {
 			if present(m, pk) {
@@ -334,7 +345,7 @@ func present(n qnode, pk *paraKeys) bool {
 		return false
 	case qand:
 		for _, m := range n.must {
-			if !present(m, pk) {
+			if !neverRequired(m) && !present(m, pk) {
 				return false
 			}
 		}
