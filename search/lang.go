@@ -78,7 +78,13 @@ func (f form) stemKey(pk *paraKeys) (key, needle string, ok bool) {
 // Chinese word, one per unit (zh.Units: question and function words left
 // out); else one, its forms in each language it is searched in. A word
 // that some of its languages leave out as a stop word (the, и) gives none.
-func termReqs(n qterm) []requirement {
+func termReqs(n qterm) []requirement { return wordReqs(n, false) }
+
+// wordReqs is termReqs; with keepStop, a stop word is searched for
+// itself in the paragraphs of the languages that leave it out, as a
+// quoted word: for a query of only stop words, which would otherwise
+// find nothing (a query of only 什么 searches for it too, see zh.Units).
+func wordReqs(n qterm, keepStop bool) []requirement {
 	langs := queryLangs(n.text, !n.phrase)
 	if n.phrase {
 		r := requirement{label: n.String()}
@@ -142,9 +148,15 @@ func termReqs(n qterm) []requirement {
 			}
 			k := l.QueryKey(v)
 			if k == "" {
-				if v == variants[0] && l.ExactKey(v) != "" {
+				if v != variants[0] || l.ExactKey(v) == "" {
+					continue
+				}
+				if !keepStop {
 					return nil // a stop word of l
 				}
+				q, f := exactWord(l, v)
+				alts = append(alts, q)
+				r.forms = append(r.forms, f)
 				continue
 			}
 			q, f := alphabeticWord(l, v, k)
@@ -167,6 +179,15 @@ func alphabeticWord(l lang.Language, v, k string) (query.Query, form) {
 	q.Analyzer = l.QueryAnalyzer
 	q.SetOperator(query.MatchQueryOperatorAnd)
 	return q, form{lang: l.Code, exact: k, stem: k}
+}
+
+// exactWord is the query and form of the word v of alphabetic language
+// l as written, a quoted one-word phrase (a stop word: the, и).
+func exactWord(l lang.Language, v string) (query.Query, form) {
+	q := query.NewMatchPhraseQuery(v)
+	q.SetField(l.ExactField)
+	q.Analyzer = l.ExactAnalyzer
+	return q, form{lang: l.Code, phrase: true, exact: l.ExactKey(v), stem: l.Key(v)}
 }
 
 // alphabeticAlts are the queries and forms of the unquoted word v in

@@ -411,7 +411,7 @@ func TestLangUnknownCyrillic(t *testing.T) {
 		{`"Қазақстан үкіметтері"`, []string{"2023-kk-p2"}, "Қазақстан үкіметтері"},
 		{"Путин", []string{"2023-ru.ru-p1", "2023-zh-p1"}, "Путин"},
 		{"Казахстан", []string{"2023-ru.ru-p2"}, "Казахстан"},
-		{"и", nil, ""}, // a Russian stop word: not a substring of other texts
+		{"Путин и", []string{"2023-ru.ru-p1", "2023-zh-p1"}, "Путин"}, // и: a Russian stop word, not required anywhere
 	} {
 		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
 		if err != nil {
@@ -483,6 +483,48 @@ func TestLangStopWordsInGroups(t *testing.T) {
 		}
 		if c.miss != nil && !reflect.DeepEqual(miss, c.miss) {
 			t.Errorf("%s: partial hits lack %v, want %v", c.query, miss, c.miss)
+		}
+	}
+}
+
+// TestLangOnlyStopWords: a query of only Russian or English stop words
+// searches for them, as a query of only 什么 does in Chinese, instead of
+// finding nothing and saying no paragraph holds "the"; beside other
+// words they are still never required.
+func TestLangOnlyStopWords(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nГенеральный секретарь ШОС и министры провели встречу.\n\nДругой абзац без союза.\n",
+		"2023-en.en.txt": "---\ntitle: Meeting\ndate: 2023-05-03\n---\nThe Member States of the SCO met.\n\nIt is what it is.\n\nNothing else here.\n",
+	})
+	for _, c := range []struct {
+		query string
+		full  []string // the full matches, sorted
+		mark  string   // marked in the first hit
+	}{
+		{"the", []string{"2023-en.en-p1"}, "The"},
+		{"и", []string{"2023-ru.ru-p1"}, "и"},
+		{"it is what it is", []string{"2023-en.en-p2"}, "It"},
+		{"THE year:2023", []string{"2023-en.en-p1"}, "The"},
+		{"the SCO", []string{"2023-en.en-p1", "2023-ru.ru-p1"}, "SCO"}, // the: not required
+		{"и министры", []string{"2023-ru.ru-p1"}, "министры"},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var full []string
+		for _, h := range res.Hits {
+			if h.Match == MatchAll {
+				full = append(full, h.ID)
+			}
+		}
+		slices.Sort(full)
+		if !slices.Equal(full, c.full) {
+			t.Errorf("%s: full matches %v, want %v", c.query, full, c.full)
+			continue
+		}
+		if !slices.ContainsFunc(res.Hits[0].Snippets, func(s string) bool { return strings.Contains(s, "<mark>"+c.mark+"</mark>") }) {
+			t.Errorf("%s: snippets %q, want %s marked", c.query, res.Hits[0].Snippets, c.mark)
 		}
 	}
 }

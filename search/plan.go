@@ -72,12 +72,23 @@ func newPlan(root qand) plan {
 	var filters []qfilter
 	var wholeParts [][]string
 	var alphaWhole []string
+	// A query of only stop words (the, и) searches for them.
+	keepStop := true
+	for _, m := range root.must {
+		switch n := m.(type) {
+		case qfilter:
+		case qterm:
+			keepStop = keepStop && len(termReqs(n)) == 0
+		default:
+			keepStop = false
+		}
+	}
 	for _, m := range root.must {
 		switch n := m.(type) {
 		case qfilter:
 			filters = append(filters, n)
 		case qterm:
-			reqs := termReqs(n)
+			reqs := wordReqs(n, keepStop)
 			for _, r := range reqs {
 				p.reqs = append(p.reqs, r)
 				musts = append(musts, r.q)
