@@ -172,13 +172,23 @@ func wordReqs(n qterm, keepStop bool) []requirement {
 }
 
 // alphabeticWord is the query and form of the unquoted word v, whose
-// QueryKey in l is k, in the paragraphs of alphabetic language l.
+// QueryKey in l is k, in the paragraphs of alphabetic language l. A word
+// the analysis cuts in several (государства-члены, SCO-2022) matches
+// them anywhere in the paragraph (the word field has no positions), as a
+// Chinese word matches its gse words: the form holds there too, its
+// words are marked, and those holding them in a row rank first.
 func alphabeticWord(l lang.Language, v, k string) (query.Query, form) {
 	q := query.NewMatchQuery(v)
 	q.SetField(l.WordField)
 	q.Analyzer = l.QueryAnalyzer
 	q.SetOperator(query.MatchQueryOperatorAnd)
-	return q, form{lang: l.Code, exact: k, stem: k}
+	f := form{lang: l.Code, exact: k, stem: k}
+	if ws := strings.Fields(k); len(ws) > 1 {
+		for _, w := range ws {
+			f.words = append(f.words, " "+w+" ")
+		}
+	}
+	return q, f
 }
 
 // exactWord is the query and form of the word v of alphabetic language
@@ -298,7 +308,15 @@ func formSpans(f form, text string, l lang.Language) [][2]int {
 	if f.phrase {
 		analyzer = l.ExactAnalyzer
 	}
-	return findTerms(lang.Tokens(analyzer, text), strings.Fields(f.exact))
+	toks := lang.Tokens(analyzer, text)
+	if s := findTerms(toks, strings.Fields(f.exact)); len(s) > 0 || len(f.words) < 2 {
+		return s
+	}
+	var out [][2]int
+	for _, w := range f.words {
+		out = append(out, findTerms(toks, strings.Fields(w))...)
+	}
+	return out
 }
 
 // findTerms returns the spans of each run of tokens whose terms are want,

@@ -528,3 +528,57 @@ func TestLangOnlyStopWords(t *testing.T) {
 		}
 	}
 }
+
+// TestLangHyphenatedWords: an unquoted word that the analysis cuts into
+// several words (государства-члены, SCO-2022) matches them anywhere in a
+// paragraph of its language, as a Chinese word matches its gse words:
+// those holding them in a row rank first, every hit has them marked, and
+// a partial hit holding them does not say it lacks the word (ШОС-2022
+// found "ШОС ... в 2022 году" as a full match with nothing marked, and listed
+// ШОС-2022 as missing from partial hits that held it).
+func TestLangHyphenatedWords(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nЧлены делегаций и государства ШОС провели встречу в 2022 году.\n\nГосударства-члены ШОС провели встречу.\n\nСаммит ШОС-2022 прошёл успешно.\n",
+		"2023-en.en.txt": "---\ntitle: Meeting\ndate: 2023-05-03\n---\nThe SCO met in 2022.\n\nThe member of the general staff, the states and the secretary.\n\nThe SCO-2022 summit was held.\n\nThe Member-States met; the Secretary-General spoke.\n",
+	})
+	for _, c := range []struct {
+		query string
+		full  []string // the full matches, sorted
+		first []string // the first of them, sorted: those holding the word in a row
+	}{
+		{"государства-члены", []string{"2023-ru.ru-p1", "2023-ru.ru-p2"}, []string{"2023-ru.ru-p2"}},
+		{"SCO-2022", []string{"2023-en.en-p1", "2023-en.en-p3", "2023-ru.ru-p1", "2023-ru.ru-p3"}, []string{"2023-en.en-p3"}},
+		{"ШОС-2022", []string{"2023-en.en-p1", "2023-en.en-p3", "2023-ru.ru-p1", "2023-ru.ru-p3"}, []string{"2023-ru.ru-p3"}},
+		{"Secretary-General", []string{"2023-en.en-p2", "2023-en.en-p4"}, []string{"2023-en.en-p4"}},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var full []string
+		for _, h := range res.Hits {
+			if h.Match != MatchAll {
+				continue
+			}
+			full = append(full, h.ID)
+			if !slices.ContainsFunc(h.Snippets, func(s string) bool { return strings.Contains(s, "<mark>") }) {
+				t.Errorf("%s: hit %s marks nothing: %q", c.query, h.ID, h.Snippets)
+			}
+		}
+		first := slices.Clone(full[:min(len(full), len(c.first))])
+		slices.Sort(full)
+		slices.Sort(first)
+		if !slices.Equal(full, c.full) || !slices.Equal(first, c.first) {
+			t.Errorf("%s: full matches %v (first %v), want %v (first %v)", c.query, full, first, c.full, c.first)
+		}
+	}
+	res, err := e.Search(context.Background(), Request{Query: "ШОС-2022 Пекин", NoCollapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if !slices.Equal(h.Missing, []string{"Пекин"}) {
+			t.Errorf("ШОС-2022 Пекин: hit %s misses %v, want [Пекин]", h.ID, h.Missing)
+		}
+	}
+}

@@ -61,7 +61,7 @@ type form struct {
 	// (lang.Language.ExactKey), not the stems.
 	phrase bool
 	exact  string   // the form's key: zh.ExactKey, or the language's QueryKey or ExactKey
-	words  []string // Chinese: its gse words (ExactKey), all present also satisfy it; nil for a phrase
+	words  []string // its words, all present also satisfy it: Chinese, its gse words (ExactKey); alphabetic, those of a word the analysis cuts in several (" sco ", " 2022 " of SCO-2022); nil for a phrase
 	stem   string   // alphabetic: its stemmed words (lang.Language.Key), for proximity
 }
 
