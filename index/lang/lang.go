@@ -14,6 +14,7 @@
 package lang
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -28,6 +29,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/scosearch/scosearch/index/zh"
 )
@@ -90,14 +93,14 @@ var languages = []Language{
 		WordField: Property + ".ru", WordAnalyzer: AnalyzerRuWord, QueryAnalyzer: AnalyzerRuWord,
 		ExactField: Property + ".ru_exact", ExactAnalyzer: AnalyzerRuExact,
 		script:  func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) },
-		version: "ru2:unicode,fold,stop_ru,scosearch_ru_stem(names,stemmer_ru_snowball)",
+		version: "ru3:unicode,fold(nfc,-cf),stop_ru,scosearch_ru_stem(names,stemmer_ru_snowball)",
 	},
 	{
 		Code: "en", Name: "English",
 		WordField: Property + ".en", WordAnalyzer: AnalyzerEnWord, QueryAnalyzer: AnalyzerEnWord,
 		ExactField: Property + ".en_exact", ExactAnalyzer: AnalyzerEnExact,
 		script:  func(r rune) bool { return unicode.Is(unicode.Latin, r) },
-		version: "en1:unicode,possessive_en,fold,stop_en,stemmer_en_snowball",
+		version: "en2:unicode,possessive_en,fold(nfc,-cf),stop_en,stemmer_en_snowball",
 	},
 }
 
@@ -292,15 +295,43 @@ func spaced(ts []Token) string {
 	return b.String()
 }
 
-// foldFilter folds each token's term (zh.Fold); offsets stay those of the
-// original text.
+// foldFilter folds each token's term (zh.Fold) after composing it (NFC:
+// й written as и and a combining breve, from some PDFs, is й) and leaving
+// out invisible format characters (a soft hyphen from HTML's &shy; inside
+// госу­дарства, a word joiner); offsets stay those of the original text.
 type foldFilter struct{}
 
 func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, t := range input {
+		if mayCompose(t.Term) {
+			t.Term = norm.NFC.Bytes(bytes.Map(func(r rune) rune {
+				if unicode.Is(unicode.Cf, r) {
+					return -1 // soft hyphen, word joiner, zero-width joiners, BOM
+				}
+				return r
+			}, t.Term))
+		}
 		t.Term = zh.FoldBytes(t.Term)
 	}
 	return input
+}
+
+// mayCompose reports whether b may hold a combining mark or a format
+// character: a soft hyphen, a rune of U+0300–U+036F, or one from U+1AB0
+// on; Latin and Cyrillic letters take the fast way.
+func mayCompose(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == 0xAD || 0x300 <= r && r < 0x370 || r >= 0x1AB0 {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // ruStemFilter stems Russian words with Snowball, but gives the names
