@@ -17,10 +17,10 @@ import (
 // language's word field, stemmed (Шанхайская организация finds
 // Шанхайской организации); a word of Latin letters or digits, written in
 // every language's texts, in all of them. A word without Chinese
-// characters is also searched as characters in the paragraphs analysed as
-// Chinese, those of unknown languages (Kazakh) included. A quoted phrase in Chinese (or
-// of punctuation) matches characters on the bigram field, in any
-// paragraph; a quoted phrase of Russian or English words matches the
+// characters is also searched as characters in the paragraphs analysed
+// as Chinese, those of unknown languages (Kazakh) included. A quoted
+// phrase in Chinese (or of punctuation) matches characters on the bigram
+// field, in any paragraph; a quoted phrase of Russian or English words matches the
 // paragraphs of that language holding the same words in a row, case and
 // ё/е aside (the language's exact field). The ranking checks each hit in
 // the same terms (paraKeys).
