@@ -16,9 +16,11 @@ import (
 // bigram field, as zh defines; a Russian or English word on its
 // language's word field, stemmed (Шанхайская организация finds
 // Шанхайской организации); a word of Latin letters or digits, written in
-// every language's texts, in all of them. A quoted phrase in Chinese (or
-// of punctuation) matches characters on the bigram field, in any
-// paragraph; a quoted phrase of Russian or English words matches the
+// every language's texts, in all of them. A word without Chinese
+// characters is also searched as characters in the paragraphs analysed
+// as Chinese, those of unknown languages (Kazakh) included. A quoted
+// phrase in Chinese (or of punctuation) matches characters on the bigram
+// field, in any paragraph; a quoted phrase of Russian or English words matches the
 // paragraphs of that language holding the same words in a row, case and
 // ё/е aside (the language's exact field). The ranking checks each hit in
 // the same terms (paraKeys).
@@ -76,7 +78,13 @@ func (f form) stemKey(pk *paraKeys) (key, needle string, ok bool) {
 // Chinese word, one per unit (zh.Units: question and function words left
 // out); else one, its forms in each language it is searched in. A word
 // that some of its languages leave out as a stop word (the, и) gives none.
-func termReqs(n qterm) []requirement {
+func termReqs(n qterm) []requirement { return wordReqs(n, false) }
+
+// wordReqs is termReqs; with keepStop, a stop word is searched for
+// itself in the paragraphs of the languages that leave it out, as a
+// quoted word: for a query of only stop words, which would otherwise
+// find nothing (a query of only 什么 searches for it too, see zh.Units).
+func wordReqs(n qterm, keepStop bool) []requirement {
 	langs := queryLangs(n.text, !n.phrase)
 	if n.phrase {
 		r := requirement{label: n.String()}
@@ -140,9 +148,15 @@ func termReqs(n qterm) []requirement {
 			}
 			k := l.QueryKey(v)
 			if k == "" {
-				if v == variants[0] && l.ExactKey(v) != "" {
+				if v != variants[0] || l.ExactKey(v) == "" {
+					continue
+				}
+				if !keepStop {
 					return nil // a stop word of l
 				}
+				q, f := exactWord(l, v)
+				alts = append(alts, q)
+				r.forms = append(r.forms, f)
 				continue
 			}
 			q, f := alphabeticWord(l, v, k)
@@ -158,13 +172,32 @@ func termReqs(n qterm) []requirement {
 }
 
 // alphabeticWord is the query and form of the unquoted word v, whose
-// QueryKey in l is k, in the paragraphs of alphabetic language l.
+// QueryKey in l is k, in the paragraphs of alphabetic language l. A word
+// the analysis cuts in several (государства-члены, SCO-2022) matches
+// them anywhere in the paragraph (the word field has no positions), as a
+// Chinese word matches its gse words: the form holds there too, its
+// words are marked, and those holding them in a row rank first.
 func alphabeticWord(l lang.Language, v, k string) (query.Query, form) {
 	q := query.NewMatchQuery(v)
 	q.SetField(l.WordField)
 	q.Analyzer = l.QueryAnalyzer
 	q.SetOperator(query.MatchQueryOperatorAnd)
-	return q, form{lang: l.Code, exact: k, stem: k}
+	f := form{lang: l.Code, exact: k, stem: k}
+	if ws := strings.Fields(k); len(ws) > 1 {
+		for _, w := range ws {
+			f.words = append(f.words, " "+w+" ")
+		}
+	}
+	return q, f
+}
+
+// exactWord is the query and form of the word v of alphabetic language
+// l as written, a quoted one-word phrase (a stop word: the, и).
+func exactWord(l lang.Language, v string) (query.Query, form) {
+	q := query.NewMatchPhraseQuery(v)
+	q.SetField(l.ExactField)
+	q.Analyzer = l.ExactAnalyzer
+	return q, form{lang: l.Code, phrase: true, exact: l.ExactKey(v), stem: l.Key(v)}
 }
 
 // alphabeticAlts are the queries and forms of the unquoted word v in
@@ -187,7 +220,7 @@ func alphabeticAlts(v string) ([]query.Query, []form) {
 // hasNativeZh reports whether s has a character of the Chinese script
 // (not only Latin or Cyrillic letters, digits and punctuation).
 func hasNativeZh(s string) bool {
-	return slices.ContainsFunc(lang.ForQuery(s), func(l lang.Language) bool { return !l.Alphabetic() }) && len(lang.ForQuery(s)) < len(lang.All())
+	return slices.ContainsFunc(lang.Scripts(s), func(l lang.Language) bool { return !l.Alphabetic() })
 }
 
 // queryLangs returns the languages a word or phrase is searched in:
@@ -199,7 +232,7 @@ func queryLangs(text string, synonyms bool) []lang.Language {
 	if len(langs) == 0 {
 		return []lang.Language{lang.Of("")}
 	}
-	if synonyms && langs[0].Alphabetic() {
+	if synonyms && !hasNativeZh(text) {
 		if vs := zh.Variants(text); len(vs) > 1 {
 			// a synonym group's members in other scripts
 			for _, v := range vs[1:] {
@@ -275,7 +308,15 @@ func formSpans(f form, text string, l lang.Language) [][2]int {
 	if f.phrase {
 		analyzer = l.ExactAnalyzer
 	}
-	return findTerms(lang.Tokens(analyzer, text), strings.Fields(f.exact))
+	toks := lang.Tokens(analyzer, text)
+	if s := findTerms(toks, strings.Fields(f.exact)); len(s) > 0 || len(f.words) < 2 {
+		return s
+	}
+	var out [][2]int
+	for _, w := range f.words {
+		out = append(out, findTerms(toks, strings.Fields(w))...)
+	}
+	return out
 }
 
 // findTerms returns the spans of each run of tokens whose terms are want,

@@ -3,6 +3,9 @@ package search
 import (
 	"context"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -344,25 +347,251 @@ func searchIDs(t *testing.T, g *generation, q query.Query) []string {
 // finds what it counts.
 func TestLangSuggest(t *testing.T) {
 	e := openSCOEngine(t)
+	ru, _ := lang.Get("ru")
+	en, _ := lang.Get("en")
 	for _, c := range []struct{ prefix, want string }{
 		{"шанха", "шанхайской"},
 		{"резол", "резолюций"},
 		{"Reso", "resolution"},
 		{"上合", "上合组织"},
+		{"Шанхайская орг", "Шанхайская организации"},
+		{"the Mem", "the member"},
 	} {
 		got, err := e.Suggest(context.Background(), c.prefix, MaxSuggestions)
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Russian and English words are searched stemmed: a form of
+		// the wanted word will do, and two forms of one word are one
+		// search, suggested once (Шанхайская организации,
+		// организаций, организация, организацией all found the same 3)
 		found := false
-		for _, s := range got {
-			found = found || s.Text == c.want
+		for i, s := range got {
+			found = found || ru.Key(s.Text) == ru.Key(c.want) || en.Key(s.Text) == en.Key(c.want)
 			if s.Count == 0 {
 				t.Errorf("%s: suggestion %q finds nothing", c.prefix, s.Text)
 			}
+			for _, o := range got[:i] {
+				if ru.Key(o.Text) == ru.Key(s.Text) || en.Key(o.Text) == en.Key(s.Text) {
+					t.Errorf("%s: suggestions %q and %q are the same search", c.prefix, o.Text, s.Text)
+				}
+			}
 		}
 		if !found {
-			t.Errorf("%s: suggestions %v lack %q", c.prefix, got, c.want)
+			t.Errorf("%s: suggestions %v lack a form of %q", c.prefix, got, c.want)
+		}
+	}
+}
+
+// openLangCorpus builds an index of the given files (name: text) in a
+// temporary directory and opens it.
+func openLangCorpus(t *testing.T, files map[string]string) *Engine {
+	t.Helper()
+	corpus, dir := t.TempDir(), t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(corpus, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := index.Build(context.Background(), corpus, dir, index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// TestLangUnknownCyrillic: a document in a language the registry does not
+// know (Kazakh, lang: kk) is analysed as Chinese, and a Chinese paragraph
+// may quote a Russian name; a Cyrillic query word finds them too, not only
+// the Russian paragraphs (Қазақстан found nothing at all).
+func TestLangUnknownCyrillic(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-kk.txt":    "---\ntitle: Қазақша құжат\ndate: 2023-05-03\nlang: kk\n---\nШанхай ынтымақтастық ұйымы қауіпсіздікті нығайтады.\n\nҚырғызстан және Қазақстан үкіметтері кездесті.\n",
+		"2023-zh.zh.txt": "---\ntitle: 会见\ndate: 2023-05-04\n---\n普京（Путин）会见秘书长。\n\n成员国支持多边贸易体制。\n",
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nПутин встретился с генеральным секретарём.\n\nКазахстан и Киргизия подписали соглашение и договор.\n",
+	})
+	for _, c := range []struct {
+		query string
+		want  []string // the full matches, sorted
+		mark  string   // marked in the first of them
+	}{
+		{"Қазақстан", []string{"2023-kk-p2"}, "Қазақстан"},
+		{"ынтымақтастық ұйымы", []string{"2023-kk-p1"}, "ынтымақтастық"},
+		{`"Қазақстан үкіметтері"`, []string{"2023-kk-p2"}, "Қазақстан үкіметтері"},
+		{"Путин", []string{"2023-ru.ru-p1", "2023-zh-p1"}, "Путин"},
+		{"Казахстан", []string{"2023-ru.ru-p2"}, "Казахстан"},
+		{"Путин и", []string{"2023-ru.ru-p1", "2023-zh-p1"}, "Путин"}, // и: a Russian stop word, not required anywhere
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			if h.Match == MatchAll {
+				got = append(got, h.ID)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: full matches %v, want %v", c.query, got, c.want)
+			continue
+		}
+		if c.mark != "" && !slices.ContainsFunc(res.Hits[0].Snippets, func(s string) bool { return strings.Contains(s, "<mark>"+c.mark+"</mark>") }) {
+			t.Errorf("%s: snippets %q, want %s marked", c.query, res.Hits[0].Snippets, c.mark)
+		}
+	}
+	s, err := e.Suggest(context.Background(), "Қаз", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(s, func(s Suggestion) bool { return strings.HasPrefix(s.Text, "қазақстан") }) {
+		t.Errorf("Suggest(Қаз) = %v, want қазақстан", s)
+	}
+}
+
+// TestLangStopWordsInGroups: inside parentheses, a word that is never
+// required (a Russian or English stop word) neither empties its group nor, after a minus, excludes anything, as at
+// the top level: (ШОС и) OR Iran found nothing, and partial hits of
+// (ШОС -и) Пекин said they lacked (ШОС -и) although they held ШОС.
+func TestLangStopWordsInGroups(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nГенеральный секретарь ШОС и министры провели встречу.\n\nШанхайская организация сотрудничества и её партнёры.\n\nДругой абзац без аббревиатуры.\n",
+		"2023-zh.zh.txt": "---\ntitle: 会见\ndate: 2023-05-04\n---\n上合组织秘书长会见记者。\n\n成员国支持多边贸易体制。\n",
+		"2023-en.en.txt": "---\ntitle: Meeting\ndate: 2023-05-03\n---\nThe Member States of the SCO met.\n\nNothing else here.\n",
+	})
+	for _, c := range []struct {
+		query string
+		full  []string            // the full matches, sorted
+		miss  map[string][]string // partial hits: what they lack
+	}{
+		{"(ШОС и) OR Iran", []string{"2023-en.en-p1", "2023-ru.ru-p1", "2023-zh-p1"}, nil},
+		{"(Шанхайская и организация) OR Пекин", []string{"2023-ru.ru-p2"}, nil},
+		{"(the Member States) OR Пекин", []string{"2023-en.en-p1"}, nil},
+		{"(ШОС the) OR 伊朗", []string{"2023-en.en-p1", "2023-ru.ru-p1", "2023-zh-p1"}, nil},
+		{"(ШОС -и) Пекин", nil, map[string][]string{
+			"2023-en.en-p1": {"Пекин"}, "2023-ru.ru-p1": {"Пекин"}, "2023-zh-p1": {"Пекин"},
+		}},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var full []string
+		miss := map[string][]string{}
+		for _, h := range res.Hits {
+			if h.Match == MatchAll {
+				full = append(full, h.ID)
+			} else {
+				miss[h.ID] = h.Missing
+			}
+		}
+		slices.Sort(full)
+		if !slices.Equal(full, c.full) {
+			t.Errorf("%s: full matches %v, want %v", c.query, full, c.full)
+		}
+		if c.miss != nil && !reflect.DeepEqual(miss, c.miss) {
+			t.Errorf("%s: partial hits lack %v, want %v", c.query, miss, c.miss)
+		}
+	}
+}
+
+// TestLangOnlyStopWords: a query of only Russian or English stop words
+// searches for them, as a query of only 什么 does in Chinese, instead of
+// finding nothing and saying no paragraph holds "the"; beside other
+// words they are still never required.
+func TestLangOnlyStopWords(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nГенеральный секретарь ШОС и министры провели встречу.\n\nДругой абзац без союза.\n",
+		"2023-en.en.txt": "---\ntitle: Meeting\ndate: 2023-05-03\n---\nThe Member States of the SCO met.\n\nIt is what it is.\n\nNothing else here.\n",
+	})
+	for _, c := range []struct {
+		query string
+		full  []string // the full matches, sorted
+		mark  string   // marked in the first hit
+	}{
+		{"the", []string{"2023-en.en-p1"}, "The"},
+		{"и", []string{"2023-ru.ru-p1"}, "и"},
+		{"it is what it is", []string{"2023-en.en-p2"}, "It"},
+		{"THE year:2023", []string{"2023-en.en-p1"}, "The"},
+		{"the SCO", []string{"2023-en.en-p1", "2023-ru.ru-p1"}, "SCO"}, // the: not required
+		{"и министры", []string{"2023-ru.ru-p1"}, "министры"},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var full []string
+		for _, h := range res.Hits {
+			if h.Match == MatchAll {
+				full = append(full, h.ID)
+			}
+		}
+		slices.Sort(full)
+		if !slices.Equal(full, c.full) {
+			t.Errorf("%s: full matches %v, want %v", c.query, full, c.full)
+			continue
+		}
+		if !slices.ContainsFunc(res.Hits[0].Snippets, func(s string) bool { return strings.Contains(s, "<mark>"+c.mark+"</mark>") }) {
+			t.Errorf("%s: snippets %q, want %s marked", c.query, res.Hits[0].Snippets, c.mark)
+		}
+	}
+}
+
+// TestLangHyphenatedWords: an unquoted word that the analysis cuts into
+// several words (государства-члены, SCO-2022) matches them anywhere in a
+// paragraph of its language, as a Chinese word matches its gse words:
+// those holding them in a row rank first, every hit has them marked, and
+// a partial hit holding them does not say it lacks the word (ШОС-2022
+// found "ШОС ... в 2022 году" as a full match with nothing marked, and listed
+// ШОС-2022 as missing from partial hits that held it).
+func TestLangHyphenatedWords(t *testing.T) {
+	e := openLangCorpus(t, map[string]string{
+		"2023-ru.ru.txt": "---\ntitle: Встреча\ndate: 2023-05-05\n---\nЧлены делегаций и государства ШОС провели встречу в 2022 году.\n\nГосударства-члены ШОС провели встречу.\n\nСаммит ШОС-2022 прошёл успешно.\n",
+		"2023-en.en.txt": "---\ntitle: Meeting\ndate: 2023-05-03\n---\nThe SCO met in 2022.\n\nThe member of the general staff, the states and the secretary.\n\nThe SCO-2022 summit was held.\n\nThe Member-States met; the Secretary-General spoke.\n",
+	})
+	for _, c := range []struct {
+		query string
+		full  []string // the full matches, sorted
+		first []string // the first of them, sorted: those holding the word in a row
+	}{
+		{"государства-члены", []string{"2023-ru.ru-p1", "2023-ru.ru-p2"}, []string{"2023-ru.ru-p2"}},
+		{"SCO-2022", []string{"2023-en.en-p1", "2023-en.en-p3", "2023-ru.ru-p1", "2023-ru.ru-p3"}, []string{"2023-en.en-p3"}},
+		{"ШОС-2022", []string{"2023-en.en-p1", "2023-en.en-p3", "2023-ru.ru-p1", "2023-ru.ru-p3"}, []string{"2023-ru.ru-p3"}},
+		{"Secretary-General", []string{"2023-en.en-p2", "2023-en.en-p4"}, []string{"2023-en.en-p4"}},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: c.query, NoCollapse: true})
+		if err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var full []string
+		for _, h := range res.Hits {
+			if h.Match != MatchAll {
+				continue
+			}
+			full = append(full, h.ID)
+			if !slices.ContainsFunc(h.Snippets, func(s string) bool { return strings.Contains(s, "<mark>") }) {
+				t.Errorf("%s: hit %s marks nothing: %q", c.query, h.ID, h.Snippets)
+			}
+		}
+		first := slices.Clone(full[:min(len(full), len(c.first))])
+		slices.Sort(full)
+		slices.Sort(first)
+		if !slices.Equal(full, c.full) || !slices.Equal(first, c.first) {
+			t.Errorf("%s: full matches %v (first %v), want %v (first %v)", c.query, full, first, c.full, c.first)
+		}
+	}
+	res, err := e.Search(context.Background(), Request{Query: "ШОС-2022 Пекин", NoCollapse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if !slices.Equal(h.Missing, []string{"Пекин"}) {
+			t.Errorf("ШОС-2022 Пекин: hit %s misses %v, want [Пекин]", h.ID, h.Missing)
 		}
 	}
 }

@@ -61,7 +61,7 @@ type form struct {
 	// (lang.Language.ExactKey), not the stems.
 	phrase bool
 	exact  string   // the form's key: zh.ExactKey, or the language's QueryKey or ExactKey
-	words  []string // Chinese: its gse words (ExactKey), all present also satisfy it; nil for a phrase
+	words  []string // its words, all present also satisfy it: Chinese, its gse words (ExactKey); alphabetic, those of a word the analysis cuts in several (" sco ", " 2022 " of SCO-2022); nil for a phrase
 	stem   string   // alphabetic: its stemmed words (lang.Language.Key), for proximity
 }
 
@@ -72,12 +72,23 @@ func newPlan(root qand) plan {
 	var filters []qfilter
 	var wholeParts [][]string
 	var alphaWhole []string
+	// A query of only stop words (the, и) searches for them.
+	keepStop := true
+	for _, m := range root.must {
+		switch n := m.(type) {
+		case qfilter:
+		case qterm:
+			keepStop = keepStop && len(termReqs(n)) == 0
+		default:
+			keepStop = false
+		}
+	}
 	for _, m := range root.must {
 		switch n := m.(type) {
 		case qfilter:
 			filters = append(filters, n)
 		case qterm:
-			reqs := termReqs(n)
+			reqs := wordReqs(n, keepStop)
 			for _, r := range reqs {
 				p.reqs = append(p.reqs, r)
 				musts = append(musts, r.q)
@@ -314,17 +325,28 @@ func (f form) count(pk *paraKeys) int {
 	return 1
 }
 
+// neverRequired reports whether n is an unquoted word of only question,
+// function or stop words (怎么, и, the): it has no requirement.
+func neverRequired(n qnode) bool {
+	t, ok := n.(qterm)
+	return ok && len(termReqs(t)) == 0
+}
+
 // present evaluates a query expression on a paragraph with keys pk, by
 // its forms (filters hold: the index checked them).
 func present(n qnode, pk *paraKeys) bool {
 	switch n := n.(type) {
 	case qterm:
-		for _, r := range termReqs(n) {
+		reqs := termReqs(n)
+		for _, r := range reqs {
 			if ok, _ := r.holds(pk); !ok {
 				return false
 			}
 		}
-		return true
+		// a word never required is never present either: it excludes
+		// nothing after a minus and adds nothing to an OR, as compile
+		// has it (a group's AND skips it)
+		return len(reqs) > 0
 	case qor:
 		for _, m := range n.any {
 			if present(m, pk) {
@@ -334,7 +356,7 @@ func present(n qnode, pk *paraKeys) bool {
 		return false
 	case qand:
 		for _, m := range n.must {
-			if !present(m, pk) {
+			if !neverRequired(m) && !present(m, pk) {
 				return false
 			}
 		}

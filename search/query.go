@@ -54,12 +54,22 @@ func compile(n qnode) query.Query {
 	case qand:
 		var musts, nots []query.Query
 		var filters []qfilter
+		skipped := false
 		for _, m := range n.must {
 			if f, ok := m.(qfilter); ok {
 				filters = append(filters, f)
 				continue
 			}
+			if neverRequired(m) {
+				// only question, function or stop words: as at the
+				// top level, they do not empty the group
+				skipped = true
+				continue
+			}
 			musts = append(musts, compile(m))
+		}
+		if skipped && len(musts) == 0 && len(filters) == 0 {
+			return query.NewMatchNoneQuery()
 		}
 		for _, m := range n.not {
 			nots = append(nots, compile(m))

@@ -172,8 +172,8 @@ func splitPrefix(prefix string) (head, word string, ok bool) {
 
 // dictCompletions returns up to k words that start with word, from the
 // word fields of the languages of its script (lang.ForQuery; the exact,
-// unstemmed field of an alphabetic language: шанхайской, not шанхайск),
-// the most frequent first, Count their document frequency summed over the
+// unstemmed field of an alphabetic language: шанхайской, not шанхайск;
+// one form of each stem), the most frequent first, Count their document frequency summed over the
 // shards. It reads at most suggestDictWalk entries per shard and field.
 func dictCompletions(ctx context.Context, shards []bleve.Index, word string, k int) ([]Suggestion, error) {
 	df := map[string]int{}
@@ -201,7 +201,31 @@ func dictCompletions(ctx context.Context, shards []bleve.Index, word string, k i
 	slices.SortFunc(out, func(a, b Suggestion) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(len(a.Text), len(b.Text)), strings.Compare(a.Text, b.Text))
 	})
-	return out[:min(k, len(out))], nil
+	// Forms of one Russian or English word are one search (a query's
+	// words are stemmed): the most frequent stands for them.
+	seen := map[string]bool{}
+	kept := out[:0]
+	for _, s := range out {
+		if len(kept) == k {
+			break
+		}
+		dup := false
+		var keys []string
+		for _, l := range langs {
+			if k := l.Key(s.Text); l.Alphabetic() && k != "" {
+				keys = append(keys, l.Code+k)
+				dup = dup || seen[l.Code+k]
+			}
+		}
+		if dup {
+			continue
+		}
+		for _, k := range keys {
+			seen[k] = true
+		}
+		kept = append(kept, s)
+	}
+	return kept, nil
 }
 
 // walkDict adds the document frequencies of the words of field that

@@ -14,9 +14,11 @@
 package lang
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -27,6 +29,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/scosearch/scosearch/index/zh"
 )
@@ -89,14 +93,14 @@ var languages = []Language{
 		WordField: Property + ".ru", WordAnalyzer: AnalyzerRuWord, QueryAnalyzer: AnalyzerRuWord,
 		ExactField: Property + ".ru_exact", ExactAnalyzer: AnalyzerRuExact,
 		script:  func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) },
-		version: "ru2:unicode,fold,stop_ru,scosearch_ru_stem(names,stemmer_ru_snowball)",
+		version: "ru3:unicode,fold(nfc,-cf),stop_ru,scosearch_ru_stem(names,stemmer_ru_snowball)",
 	},
 	{
 		Code: "en", Name: "English",
 		WordField: Property + ".en", WordAnalyzer: AnalyzerEnWord, QueryAnalyzer: AnalyzerEnWord,
 		ExactField: Property + ".en_exact", ExactAnalyzer: AnalyzerEnExact,
 		script:  func(r rune) bool { return unicode.Is(unicode.Latin, r) },
-		version: "en1:unicode,possessive_en,fold,stop_en,stemmer_en_snowball",
+		version: "en2:unicode,possessive_en,fold(nfc,-cf),stop_en,stemmer_en_snowball",
 	},
 }
 
@@ -140,31 +144,41 @@ func (l Language) Alphabetic() bool { return l.ExactField != "" }
 // script: a word with Han characters is searched in Chinese, one with
 // Cyrillic letters in Russian (both, when it has both). Latin letters and
 // digits are written in every language's texts (SCO, 2019), so a word of
-// only those is searched in every language. A word with no letter or
-// digit gives none.
+// only those is searched in every language. A word written only in
+// alphabetic scripts is also searched in the default language, whose
+// analysis reads any script: documents in a language the registry does
+// not know (Kazakh, Қазақстан) are indexed as it, and a Chinese text may
+// quote a Russian name (普京（Путин）). A word with no letter or digit
+// gives none.
 func ForQuery(word string) []Language {
+	out := Scripts(word)
+	if len(out) == 0 {
+		for _, r := range word {
+			if isShared(r) {
+				return All()
+			}
+		}
+		return nil
+	}
+	if !slices.ContainsFunc(out, func(l Language) bool { return !l.Alphabetic() }) {
+		out = append([]Language{languages[0]}, out...)
+	}
+	return out
+}
+
+// Scripts returns the languages whose own script a word has letters of
+// (Han: Chinese; Cyrillic: Russian), in registry order; none for a word
+// of only Latin letters, digits and punctuation, written in every
+// language's texts.
+func Scripts(word string) []Language {
 	var out []Language
-	shared := false
 	for _, l := range languages {
-		native := false
 		for _, r := range word {
 			if l.script(r) && !isShared(r) {
-				native = true
+				out = append(out, l)
 				break
 			}
 		}
-		if native {
-			out = append(out, l)
-		}
-	}
-	for _, r := range word {
-		if isShared(r) {
-			shared = true
-			break
-		}
-	}
-	if len(out) == 0 && shared {
-		return All()
 	}
 	return out
 }
@@ -281,15 +295,43 @@ func spaced(ts []Token) string {
 	return b.String()
 }
 
-// foldFilter folds each token's term (zh.Fold); offsets stay those of the
-// original text.
+// foldFilter folds each token's term (zh.Fold) after composing it (NFC:
+// й written as и and a combining breve, from some PDFs, is й) and leaving
+// out invisible format characters (a soft hyphen from HTML's &shy; inside
+// госу­дарства, a word joiner); offsets stay those of the original text.
 type foldFilter struct{}
 
 func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, t := range input {
+		if mayCompose(t.Term) {
+			t.Term = norm.NFC.Bytes(bytes.Map(func(r rune) rune {
+				if unicode.Is(unicode.Cf, r) {
+					return -1 // soft hyphen, word joiner, zero-width joiners, BOM
+				}
+				return r
+			}, t.Term))
+		}
 		t.Term = zh.FoldBytes(t.Term)
 	}
 	return input
+}
+
+// mayCompose reports whether b may hold a combining mark or a format
+// character: a soft hyphen, a rune of U+0300–U+036F, or one from U+1AB0
+// on; Latin and Cyrillic letters take the fast way.
+func mayCompose(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == 0xAD || 0x300 <= r && r < 0x370 || r >= 0x1AB0 {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // ruStemFilter stems Russian words with Snowball, but gives the names
