@@ -595,3 +595,17 @@ func TestLangHyphenatedWords(t *testing.T) {
 		}
 	}
 }
+
+// TestLangQuotes: Russian «ёлочки» and „лапки“ quote a phrase as "…" does.
+func TestLangQuotes(t *testing.T) {
+	e := openSCOEngine(t)
+	want := hitIDs(allHits(t, e, Request{Query: `"Шанхайскому духу"`, NoCollapse: true}))
+	if len(want) == 0 {
+		t.Fatal("test data: no paragraph holds Шанхайскому духу")
+	}
+	for _, q := range []string{`«Шанхайскому духу»`, `„Шанхайскому духу“`} {
+		if got := hitIDs(allHits(t, e, Request{Query: q, NoCollapse: true})); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", q, got, want)
+		}
+	}
+}

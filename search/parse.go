@@ -124,6 +124,27 @@ func normaliseOperators(r rune) rune {
 	return r
 }
 
+// closingQuote returns the mark that closes a quoted phrase opened by r,
+// and whether r opens one: straight and curly double quotes, Russian
+// «ёлочки» and „лапки“, the corner brackets of traditional Chinese.
+func closingQuote(r rune) (rune, bool) {
+	switch r {
+	case '"':
+		return '"', true
+	case '“':
+		return '”', true
+	case '«':
+		return '»', true
+	case '„':
+		return '“', true
+	case '「':
+		return '」', true
+	case '『':
+		return '』', true
+	}
+	return 0, false
+}
+
 // lex splits a query into tokens.
 func lex(q string) ([]token, error) {
 	orig := []rune(q) // field values keep their own characters: ids hold （）
@@ -133,13 +154,11 @@ func lex(q string) ([]token, error) {
 	}
 	var toks []token
 	isSpace := func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }
-	// readQuoted reads a phrase opened at rs[i] by " (closed by ") or by
-	// “ (closed by ”); other quotation marks inside are text.
+	// readQuoted reads a phrase opened at rs[i] by a mark of closingQuote
+	// and closed by its pair ("…", “…”, «…», „…“, 「…」, 『…』);
+	// other quotation marks inside are text.
 	readQuoted := func(i int) (string, int, error) {
-		closing := '"'
-		if rs[i] == '“' {
-			closing = '”'
-		}
+		closing, _ := closingQuote(rs[i])
 		for j := i + 1; j < len(rs); j++ {
 			if rs[j] == closing {
 				return string(orig[i+1 : j]), j + 1, nil
@@ -147,7 +166,7 @@ func lex(q string) ([]token, error) {
 		}
 		return "", 0, badQuery(CodeUnbalancedQuote, i+1, string(rs[i]), "unbalanced quote: the %c at character %d is never closed", rs[i], i+1)
 	}
-	isQuote := func(r rune) bool { return r == '"' || r == '“' }
+	isQuote := func(r rune) bool { _, ok := closingQuote(r); return ok }
 	i := 0
 	for i < len(rs) {
 		r := rs[i]
