@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -312,6 +313,19 @@ func TestBrowserSuggest(t *testing.T) {
 	}
 	landedOn := func(want string) {
 		t.Helper()
+		// the page of the search, loaded (not the page typed on, whose
+		// live results may be showing while the form's page loads)
+		landed := `new URLSearchParams(location.search).get("q") === ` + strconv.Quote(want) + ` && document.readyState === "complete"`
+		for try := 0; ; try++ { // a navigation interrupts an evaluation: ask again
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](landed))
+			if err == nil && ok {
+				break
+			}
+			if try == 400 {
+				t.Fatalf("never landed on the results of %q (20 s): %v", want, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#results .hit"))); err != nil {
 			t.Fatal(err)
 		}

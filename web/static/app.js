@@ -77,6 +77,13 @@
       clearTimeout(timer);
       timer = setTimeout(update, 250);
     };
+    // A submitted form (Enter, a picked suggestion) loads its own page: a
+    // live update still on its way must not swap in the results of what
+    // was typed before, nor put its address in the history meanwhile.
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      if (controller) controller.abort();
+    });
     // While an input method composes (pinyin letters before the characters
     // are chosen), wait for the composition to end.
     input.addEventListener("input", function (e) {
@@ -157,23 +164,38 @@
       else closeList();
     };
 
+    var pendingQ = null; // the text whose suggestions are being fetched
     var fetchSuggestions = function () {
       var q = input.value;
+      // The same text again (an input and a compositionend event for one
+      // keystroke): keep the list, and the option the user moved to.
+      if (q === pendingQ || (options.length && listbox.getAttribute("data-for") === q)) return;
       if (sugController) sugController.abort();
       sugController = null;
+      pendingQ = null;
       if (q.trim() === "" || Array.from(q).length > maxPrefix) {
         render([]);
         return;
       }
       sugController = new AbortController();
+      pendingQ = q;
+      listbox.setAttribute("aria-busy", "true");
+      var done = function () {
+        if (pendingQ === q) {
+          pendingQ = null;
+          listbox.removeAttribute("aria-busy");
+        }
+      };
       var params = new URLSearchParams({ q: q, n: "8" });
       fetch("/api/suggest?" + params.toString(), { signal: sugController.signal, headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (resp) { return resp.ok ? resp.json() : { suggestions: [] }; })
         .then(function (body) {
+          done();
           if (input.value !== q) return; // typed on meanwhile: a newer fetch follows
           render(body.suggestions || [], q);
         })
         .catch(function (err) {
+          done();
           if (err && err.name === "AbortError") return;
           render([]);
         });
