@@ -178,6 +178,26 @@ func Open(indexDir string, opts OpenOptions) (*Index, error) {
 	}
 }
 
+// CurrentMeta returns the metadata of the current generation of
+// indexDir without opening its shards. An error wraps ErrNotFound when
+// there is no index, ErrIncompatible (with the metadata still returned)
+// when another format or analysis built it, or ErrDamaged.
+func CurrentMeta(indexDir string) (Meta, error) {
+	gen, err := Current(indexDir)
+	if err != nil {
+		return Meta{}, err
+	}
+	m, err := readMeta(gen)
+	if err != nil {
+		return m, err
+	}
+	if m.Format != FormatVersion || m.Analyzer != lang.Fingerprint() {
+		return m, fmt.Errorf("%w: %q was built with format %d and analyzer %q, this program uses format %d and analyzer %q",
+			ErrIncompatible, gen, m.Format, m.Analyzer, FormatVersion, lang.Fingerprint())
+	}
+	return m, nil
+}
+
 func readMeta(gen string) (Meta, error) {
 	var m Meta
 	b, err := os.ReadFile(filepath.Join(gen, metaFile))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/scosearch/scosearch"
 	"github.com/scosearch/scosearch/index"
 	"github.com/scosearch/scosearch/search"
 	"github.com/scosearch/scosearch/web"
@@ -52,8 +54,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	log.Info("configuration", "addr", *addr, "index", *indexDir, "corpus", orBundled(*corpusDir),
 		"reload_interval", *reload, "watch", *watch, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
 
-	if _, err := index.Current(*indexDir); errors.Is(err, index.ErrNotFound) {
-		if code := buildFirstIndex(ctx, *corpusDir, *indexDir, log, stderr); code != exitOK {
+	meta, err := index.CurrentMeta(*indexDir)
+	switch {
+	case errors.Is(err, index.ErrNotFound):
+		log.Info("no index yet: building it", "index", *indexDir, "corpus", orBundled(*corpusDir))
+		if code := buildIndex(ctx, *corpusDir, *indexDir, log, stderr); code != exitOK {
+			return code
+		}
+	case errors.Is(err, index.ErrIncompatible) && rebuildable(meta, *corpusDir):
+		// An index of an earlier version of scosearch, of the corpus
+		// served: rebuild it rather than refuse to start (the old
+		// generation stays current until the new one is complete).
+		log.Warn("the index was built by another version of scosearch: rebuilding it", "index", *indexDir, "corpus", orBundled(*corpusDir), "reason", err)
+		if code := buildIndex(ctx, *corpusDir, *indexDir, log, stderr); code != exitOK {
 			return code
 		}
 	}
@@ -274,14 +287,34 @@ func (p *pendingEngine) Suggest(ctx context.Context, prefix string, n int) ([]se
 	return e.Suggest(ctx, prefix, n)
 }
 
-// buildFirstIndex builds the index of a fresh installation.
-func buildFirstIndex(ctx context.Context, corpusDir, indexDir string, log *slog.Logger, stderr io.Writer) int {
+// rebuildable reports whether serve may rebuild an incompatible index
+// from corpusDir: when the corpus is given, or when the index holds the
+// bundled corpus's documents and no others (an index of the user's own
+// corpus, served without --corpus, is never replaced by the bundled one).
+func rebuildable(m index.Meta, corpusDir string) bool {
+	if corpusDir != "" {
+		return true
+	}
+	bundled, err := bundledSources()
+	if err != nil || len(m.Documents) == 0 {
+		return false
+	}
+	for _, d := range m.Documents {
+		if !bundled[d.Source] {
+			return false
+		}
+	}
+	return true
+}
+
+// buildIndex builds (or rebuilds) the index of corpusDir (the bundled
+// corpus for "") for serve.
+func buildIndex(ctx context.Context, corpusDir, indexDir string, log *slog.Logger, stderr io.Writer) int {
 	src, err := corpusSource(corpusDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
 		return exitFailure
 	}
-	log.Info("no index yet: building it", "index", indexDir, "corpus", src.dir)
 	rep, err := index.Build(ctx, src.dir, indexDir, index.BuildOptions{Logger: log, Progress: newProgressReporter(stderr), CorpusFS: src.fsys})
 	if err != nil {
 		fmt.Fprintf(stderr, "scosearch serve: build the index: %v\n", err)
@@ -366,4 +399,20 @@ func (p *pendingEngine) Neighbours(ctx context.Context, paragraphID string, befo
 		return nil, err
 	}
 	return e.Neighbours(ctx, paragraphID, before, after)
+}
+
+// bundledSources returns the paths of the bundled corpus's files, as
+// documents record their Source.
+func bundledSources() (map[string]bool, error) {
+	out := map[string]bool{}
+	err := fs.WalkDir(scosearch.BundledCorpus(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			out[p] = true
+		}
+		return nil
+	})
+	return out, err
 }
