@@ -271,29 +271,6 @@ func TestServe(t *testing.T) {
 	// startServe stops serve at the end and checks it exits cleanly.
 }
 
-func TestServeRefusesIncompatibleIndex(t *testing.T) {
-	indexDir := t.TempDir()
-	if _, err := index.Build(context.Background(), bundledCorpus, indexDir, index.BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	cur, _ := index.Current(indexDir)
-	meta := filepath.Join(cur, "scosearch.json")
-	b, err := os.ReadFile(meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(meta, bytes.Replace(b, []byte(`"analyzer": "`), []byte(`"analyzer": "old-`), 1), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	var stderr bytes.Buffer
-	code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir}, io.Discard, &stderr)
-	if code != exitFailure || !strings.Contains(stderr.String(), "scosearch reindex --full --index "+indexDir) {
-		t.Errorf("serve on an incompatible index: exit %d\n%s", code, stderr.String())
-	}
-}
-
 // The Health of serve's searcher follows the opening of the index and the
 // outcome of reloads.
 func TestPendingEngineHealth(t *testing.T) {
