@@ -43,6 +43,9 @@ type requirement struct {
 	q     query.Query // the paragraphs that hold it
 	forms []form      // the forms that satisfy it (any one); for a group, its words
 	group qnode       // a group: present when the group's expression holds
+	// leaves are the requirements of each word and phrase of group,
+	// computed once (present checks them for every hit)
+	leaves map[qterm][]requirement
 	// parts are pieces of a long unquoted word (zh.Parts) that a partial
 	// match may hold instead of the whole: 网络 or 安全 of 网络安全.
 	parts  []string
@@ -114,7 +117,7 @@ func newPlan(root qand) plan {
 			}
 			wholeParts = append(wholeParts, forms)
 		default: // a group: a OR b, (a b)
-			r := requirement{label: display(m), q: compile(m), group: m, forms: leafForms(m)}
+			r := requirement{label: display(m), q: compile(m), group: m, forms: leafForms(m), leaves: leafReqs(m, nil)}
 			p.reqs = append(p.reqs, r)
 			musts = append(musts, r.q)
 		}
@@ -288,7 +291,7 @@ func display(n qnode) string {
 // requirement, and how often its forms occur.
 func (r requirement) holds(pk *paraKeys) (bool, int) {
 	if r.group != nil {
-		if !present(r.group, pk) {
+		if !present(r.group, pk, r.leaves) {
 			return false, 0
 		}
 		tf := 0
@@ -332,12 +335,45 @@ func neverRequired(n qnode) bool {
 	return ok && len(termReqs(t)) == 0
 }
 
-// present evaluates a query expression on a paragraph with keys pk, by
-// its forms (filters hold: the index checked them).
-func present(n qnode, pk *paraKeys) bool {
+// leafReqs adds the requirements of each word and phrase of n to leaves
+// (a new map for nil) and returns it.
+func leafReqs(n qnode, leaves map[qterm][]requirement) map[qterm][]requirement {
+	if leaves == nil {
+		leaves = map[qterm][]requirement{}
+	}
 	switch n := n.(type) {
 	case qterm:
-		reqs := termReqs(n)
+		if _, ok := leaves[n]; !ok {
+			leaves[n] = termReqs(n)
+		}
+	case qor:
+		for _, m := range n.any {
+			leafReqs(m, leaves)
+		}
+	case qand:
+		for _, m := range n.must {
+			leafReqs(m, leaves)
+		}
+		for _, m := range n.not {
+			leafReqs(m, leaves)
+		}
+	}
+	return leaves
+}
+
+// neverRequiredIn is neverRequired with the requirements of leaves.
+func neverRequiredIn(n qnode, leaves map[qterm][]requirement) bool {
+	t, ok := n.(qterm)
+	return ok && len(leaves[t]) == 0
+}
+
+// present evaluates a query expression on a paragraph with keys pk, by
+// the requirements of its words and phrases, leaves (see leafReqs);
+// filters hold: the index checked them.
+func present(n qnode, pk *paraKeys, leaves map[qterm][]requirement) bool {
+	switch n := n.(type) {
+	case qterm:
+		reqs := leaves[n]
 		for _, r := range reqs {
 			if ok, _ := r.holds(pk); !ok {
 				return false
@@ -349,19 +385,19 @@ func present(n qnode, pk *paraKeys) bool {
 		return len(reqs) > 0
 	case qor:
 		for _, m := range n.any {
-			if present(m, pk) {
+			if present(m, pk, leaves) {
 				return true
 			}
 		}
 		return false
 	case qand:
 		for _, m := range n.must {
-			if !neverRequired(m) && !present(m, pk) {
+			if !neverRequiredIn(m, leaves) && !present(m, pk, leaves) {
 				return false
 			}
 		}
 		for _, m := range n.not {
-			if present(m, pk) {
+			if present(m, pk, leaves) {
 				return false
 			}
 		}
