@@ -49,6 +49,6 @@ func SubstringQuery(field, charField, q string) query.Query {
 			terms[i] = string(rs[i : i+2])
 		}
 		terms[len(terms)-1] = string(rs[len(rs)-2:])
-		return query.NewPhraseQuery(terms, field)
+		return newPhraseQuery(terms, field)
 	}
 }

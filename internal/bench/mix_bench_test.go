@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/scosearch/scosearch/index/corpus"
 	"github.com/scosearch/scosearch/search"
@@ -20,7 +21,8 @@ import (
 //	SCOSEARCH_BENCH_INDEX=/tmp/laws-idx4 SCOSEARCH_BENCH_CORPUS=/tmp/scoq/quality-corpus \
 //	  go test -run XXX -bench DistinctMix -benchtime 5x -cpuprofile cpu.out ./internal/bench
 //
-// SCOSEARCH_BENCH_SORT=date sorts by date. With SCOSEARCH_BENCH_DUMP=FILE
+// SCOSEARCH_BENCH_SORT=date sorts by date; SCOSEARCH_BENCH_CLASS=rare
+// runs only the queries of one class. The mean per class is reported too. With SCOSEARCH_BENCH_DUMP=FILE
 // it first writes pages 1 and 2 of every query (hits, scores, snippets,
 // facets) as JSON: two versions of the engine that rank alike write the
 // same bytes.
@@ -47,17 +49,35 @@ func BenchmarkDistinctMix(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	class := os.Getenv("SCOSEARCH_BENCH_CLASS")
+	byClass := map[string]time.Duration{}
+	n := 0
 	b.ResetTimer()
 	for b.Loop() {
 		for _, q := range mix {
+			if class != "" && q.Class != class {
+				continue
+			}
 			r := q.request()
 			r.Sort = sort
+			start := time.Now()
 			if _, err := e.Search(ctx, r); err != nil {
 				b.Fatal(err)
 			}
+			byClass[q.Class] += time.Since(start)
+			n++
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*len(mix)), "ms/query")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(n), "ms/query")
+	// the mean per class, in wall time (one goroutine: its CPU and a
+	// share of the collector's)
+	counts := map[string]int{}
+	for _, q := range mix {
+		counts[q.Class]++
+	}
+	for c, d := range byClass {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N*counts[c]), "ms/"+c)
+	}
 }
 
 // dumpMix writes pages 1 and 2 of every query of mix to path as JSON.
