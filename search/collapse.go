@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"unicode/utf8"
 
 	"github.com/scosearch/scosearch/index/zh"
 )
@@ -26,13 +27,22 @@ type signature struct {
 	bigrams []uint64
 }
 
-func newSignature(text string) signature {
-	key := []rune(zh.Key(text))
-	s := signature{key: string(key), runes: len(key)}
-	if len(key) >= 2 {
-		s.bigrams = make([]uint64, 0, len(key)-1)
-		for i := 0; i+1 < len(key); i++ {
-			s.bigrams = append(s.bigrams, uint64(key[i])<<32|uint64(key[i+1]))
+func newSignature(text string) signature { return signatureOf(zh.ExactKey(text)) }
+
+// signatureOf is the signature of a text given its zh.ExactKey (which
+// ranking computed already).
+func signatureOf(exact string) signature {
+	key := zh.KeyOfExact(exact)
+	n := utf8.RuneCountInString(key)
+	s := signature{key: key, runes: n}
+	if n >= 2 {
+		s.bigrams = make([]uint64, 0, n-1)
+		prev := rune(-1)
+		for _, r := range key {
+			if prev >= 0 {
+				s.bigrams = append(s.bigrams, uint64(prev)<<32|uint64(r))
+			}
+			prev = r
 		}
 		slices.Sort(s.bigrams)
 		s.bigrams = slices.Compact(s.bigrams)
@@ -89,15 +99,16 @@ func jaccardAtLeast(a, b []uint64, t float64) bool {
 	return float64(n)/float64(la+lb-n) >= t
 }
 
-// collapseGroups groups texts in rank order: each text joins the first
+// collapseGroups groups texts, given by their zh.ExactKey, in rank order:
+// each text joins the first
 // earlier group whose leader it is near-identical to, else leads a new
 // group. It returns, per group, the indexes of its members, leader first.
 // Work is bounded by len(texts) × number of groups.
-func collapseGroups(texts []string) [][]int {
+func collapseGroups(exactKeys []string) [][]int {
 	var groups [][]int
 	var leaders []signature
-	for i, t := range texts {
-		sig := newSignature(t)
+	for i, k := range exactKeys {
+		sig := signatureOf(k)
 		joined := false
 		for g, l := range leaders {
 			if nearIdentical(l, sig) {

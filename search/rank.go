@@ -65,6 +65,7 @@ type ranked struct {
 	tier    int
 	covered float64 // IDF of the requirements it holds
 	score   float64
+	key     string // zh.ExactKey of its text (set by annotate)
 }
 
 // weight is the IDF of a requirement (from the paragraphs holding any of
@@ -237,6 +238,7 @@ func annotate(p plan, idf []weight, h *ranked) {
 	title, _ := h.dm.Fields[index.FieldTitle].(string)
 	code, _ := h.dm.Fields[index.FieldLang].(string)
 	pk, titleKey := newParaKeys(text, code), newParaKeys(title, code)
+	h.key = pk.zh
 	dl := float64(utf8.RuneCountInString(pk.zh))
 	if pk.lang.Alphabetic() {
 		// in words, two characters each: about the length in characters

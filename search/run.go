@@ -173,11 +173,11 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 		groups[i] = []int{i}
 	}
 	if !req.NoCollapse {
-		texts := make([]string, len(hits))
+		keys := make([]string, len(hits))
 		for i, h := range hits {
-			texts[i], _ = h.dm.Fields[index.FieldText].(string)
+			keys[i] = h.key
 		}
-		groups = collapseGroups(texts)
+		groups = collapseGroups(keys)
 	}
 	collapsed := uint64(len(hits) - len(groups))
 

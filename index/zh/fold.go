@@ -149,6 +149,28 @@ func FoldBytes(b []byte) []byte {
 // punctuation.)
 func Key(s string) string { return foldKeeping(s, isKeyRune) }
 
+// KeyOfExact returns Key(s) given k = ExactKey(s), without folding again:
+// the letters and digits of k. A ranked hit's ExactKey is at hand where
+// its Key is needed too (collapsing near-identical paragraphs).
+func KeyOfExact(k string) string {
+	i := 0
+	for i < len(k) && k[i] < utf8.RuneSelf && isKeyRune(rune(k[i])) {
+		i++
+	}
+	if i == len(k) {
+		return k
+	}
+	var b strings.Builder
+	b.Grow(len(k))
+	b.WriteString(k[:i])
+	for _, r := range k[i:] {
+		if isKeyRune(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // ExactKey is the form in which exact (quoted) matching is defined:
 // Fold(s) without whitespace and invisible characters (controls, format
 // characters such as zero-width spaces). Punctuation stays, folded to one

@@ -1,6 +1,7 @@
 package zh
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,6 +41,32 @@ func TestKey(t *testing.T) {
 	for _, tc := range tests {
 		if got := Key(tc.in); got != tc.want {
 			t.Errorf("Key(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestKeyOfExact: KeyOfExact(ExactKey(s)) is Key(s), for the cases of
+// TestKey and TestFold and for random strings of letters, digits, marks,
+// punctuation, spaces, full-width and traditional forms and invalid bytes.
+func TestKeyOfExact(t *testing.T) {
+	inputs := []string{"", "abc", "ＡＢＣ", "a b", "，。、", "和平、稳定与发展", "《上合組織憲章》", "2019—2021", "a\xffb", "Россия, ЁЛКА", "e\u0301te\u00ad"}
+	alphabet := []rune("a Z9，。上合組織ＳＣＯ２\u3000\u00adёЁ\u0301-—\ufffd٣ⅻ\U00020000\t")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		n := rng.IntN(12)
+		rs := make([]rune, n)
+		for i := range rs {
+			rs[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		s := string(rs)
+		if rng.IntN(10) == 0 {
+			s += "\xff"
+		}
+		inputs = append(inputs, s)
+	}
+	for _, s := range inputs {
+		if got, want := KeyOfExact(ExactKey(s)), Key(s); got != want {
+			t.Errorf("KeyOfExact(ExactKey(%q)) = %q, Key = %q", s, got, want)
 		}
 	}
 }
