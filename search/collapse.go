@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/bits"
 	"slices"
 	"unicode/utf8"
 
@@ -25,6 +26,11 @@ type signature struct {
 	key     string
 	runes   int
 	bigrams []uint64
+	// sketch has bit h(b) set for every bigram b: a bit of one sketch
+	// missing from the other's is a bigram the other lacks, which bounds
+	// the intersection without comparing the sets (most pairs of a window
+	// are far apart and end here).
+	sketch [4]uint64
 }
 
 func newSignature(text string) signature { return signatureOf(zh.ExactKey(text)) }
@@ -46,8 +52,22 @@ func signatureOf(exact string) signature {
 		}
 		slices.Sort(s.bigrams)
 		s.bigrams = slices.Compact(s.bigrams)
+		for _, b := range s.bigrams {
+			h := (b * 0x9E3779B97F4A7C15) >> 56
+			s.sketch[h>>6] |= 1 << (h & 63)
+		}
 	}
 	return s
+}
+
+// sketchBound is the most bigrams a and b can share by their sketches.
+func sketchBound(a, b signature) int {
+	onlyA, onlyB := 0, 0
+	for i := range a.sketch {
+		onlyA += bits.OnesCount64(a.sketch[i] &^ b.sketch[i])
+		onlyB += bits.OnesCount64(b.sketch[i] &^ a.sketch[i])
+	}
+	return min(len(a.bigrams)-onlyA, len(b.bigrams)-onlyB)
 }
 
 // nearIdentical reports whether two signatures are near-identical.
@@ -60,6 +80,9 @@ func nearIdentical(a, b signature) bool {
 	}
 	short, long := min(a.runes, b.runes), max(a.runes, b.runes)
 	if float64(short) < NearIdenticalLength*float64(long) {
+		return false
+	}
+	if most := sketchBound(a, b); float64(most)/float64(len(a.bigrams)+len(b.bigrams)-most) < NearIdenticalJaccard-1e-9 {
 		return false
 	}
 	return jaccardAtLeast(a.bigrams, b.bigrams, NearIdenticalJaccard)

@@ -99,6 +99,8 @@ type Engine struct {
 type generation struct {
 	idx  *index.Index
 	docs map[string]index.DocMeta
+	// parasBy counts its paragraphs by filter value (parasByFilter).
+	parasBy map[string]int
 	// byKey maps index.DocKey of each document id to the id: the doc facet
 	// counts keys.
 	byKey map[string]string
@@ -172,6 +174,7 @@ func (e *Engine) open() (*generation, error) {
 		g.multilingual = g.multilingual || d.Lang != x.Meta().Documents[0].Lang
 	}
 	g.translations = translationGroups(x.Meta().Documents)
+	g.parasBy = parasByFilter(x.Meta().Documents)
 	g.refs.Store(1)
 	return g, nil
 }

@@ -21,27 +21,27 @@ func (g *generation) filterBound(root qand) float64 {
 		if !ok || f.ranged {
 			continue
 		}
-		var keep func(index.DocMeta) bool
 		switch f.field {
 		case "doc":
 			bound = min(bound, float64(g.docs[f.value].Paragraphs)) // 0: no such document
-			continue
-		case "year":
-			keep = func(d index.DocMeta) bool { return len(d.Date) >= 4 && d.Date[:4] == f.value }
-		case "lang":
-			keep = func(d index.DocMeta) bool { return d.Lang == f.value }
-		case "place":
-			keep = func(d index.DocMeta) bool { return d.Place == f.value }
-		default:
-			continue
+		case "year", "lang", "place":
+			bound = min(bound, float64(g.parasBy[f.field+":"+f.value]))
 		}
-		n := 0
-		for _, d := range g.docs {
-			if keep(d) {
-				n += d.Paragraphs
-			}
-		}
-		bound = min(bound, float64(n))
 	}
 	return bound
+}
+
+// parasByFilter counts the paragraphs of docs by the values of the year,
+// lang and place filters ("year:2019", "lang:zh", "place:比什凯克"), once
+// per generation: filterBound reads it for every query.
+func parasByFilter(docs []index.DocMeta) map[string]int {
+	n := make(map[string]int)
+	for _, d := range docs {
+		if len(d.Date) >= 4 {
+			n["year:"+d.Date[:4]] += d.Paragraphs
+		}
+		n["lang:"+d.Lang] += d.Paragraphs
+		n["place:"+d.Place] += d.Paragraphs
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -737,4 +738,61 @@ func TestExamples(t *testing.T) {
 		}
 	}
 	t.Logf("examples: %v", ex)
+}
+
+// TestFilterBound: the bound of a query's filters is the number of
+// paragraphs they let through (the least of them when there are several),
+// and +Inf for filters it does not bound (ranges, sections).
+func TestFilterBound(t *testing.T) {
+	e := openSCOEngine(t)
+	_, paras := scoCorpus(t)
+	count := func(keep func(scoPara) bool) float64 {
+		n := 0
+		for _, p := range paras {
+			if keep(p) {
+				n++
+			}
+		}
+		return float64(n)
+	}
+	place := func(v string) func(scoPara) bool { return func(p scoPara) bool { return p.place == v } }
+	year := func(v string) func(scoPara) bool { return func(p scoPara) bool { return strings.HasPrefix(p.date, v) } }
+	lang := func(v string) func(scoPara) bool { return func(p scoPara) bool { return p.lang == v } }
+	doc := func(v string) func(scoPara) bool { return func(p scoPara) bool { return p.doc == v } }
+	tests := []struct {
+		filters string
+		want    float64
+	}{
+		{"place:阿斯塔纳", count(place("阿斯塔纳"))},
+		{"place:撒马尔罕", count(place("撒马尔罕"))},
+		{"place:巴黎", 0},
+		{"year:2018", count(year("2018"))},
+		{"year:2022", count(year("2022"))},
+		{"year:1999", 0},
+		{"lang:ru", count(lang("ru"))},
+		{"lang:zh", count(lang("zh"))},
+		{"doc:2016-tashkent-declaration", count(doc("2016-tashkent-declaration"))},
+		{"doc:nope", 0},
+		{"lang:zh year:2022", min(count(lang("zh")), count(year("2022")))},
+		{"year:2021..2023", math.Inf(1)},
+		{"section:二", math.Inf(1)},
+		{"", math.Inf(1)},
+	}
+	g, err := e.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.release(g)
+	for _, tc := range tests {
+		root, err := parseQuery("合作 " + tc.filters)
+		if err != nil {
+			t.Fatalf("parse %q: %v", tc.filters, err)
+		}
+		if got := g.filterBound(root); got != tc.want {
+			t.Errorf("filterBound(%q) = %v, want %v", tc.filters, got, tc.want)
+		}
+		if tc.want == 0 && !strings.Contains(tc.filters, "nope") && !strings.Contains(tc.filters, "巴黎") && !strings.Contains(tc.filters, "1999") {
+			t.Errorf("%q: the corpus should have paragraphs for it", tc.filters)
+		}
+	}
 }

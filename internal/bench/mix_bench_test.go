@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -22,7 +23,8 @@ import (
 //	  go test -run XXX -bench DistinctMix -benchtime 5x -cpuprofile cpu.out ./internal/bench
 //
 // SCOSEARCH_BENCH_SORT=date sorts by date; SCOSEARCH_BENCH_CLASS=rare
-// runs only the queries of one class. The mean per class is reported too. With SCOSEARCH_BENCH_DUMP=FILE
+// runs only the queries of one class, SCOSEARCH_BENCH_MAXHITS=100 only
+// those with fewer matches. The mean per class is reported too. With SCOSEARCH_BENCH_DUMP=FILE
 // it first writes pages 1 and 2 of every query (hits, scores, snippets,
 // facets) as JSON: two versions of the engine that rank alike write the
 // same bytes.
@@ -50,6 +52,21 @@ func BenchmarkDistinctMix(b *testing.B) {
 		}
 	}
 	class := os.Getenv("SCOSEARCH_BENCH_CLASS")
+	if max, err := strconv.ParseUint(os.Getenv("SCOSEARCH_BENCH_MAXHITS"), 10, 64); err == nil {
+		// only the queries with fewer matches (as the bench's rare ratio)
+		var few []benchQuery
+		for _, q := range mix {
+			res, err := e.Search(ctx, q.request())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Total < max {
+				few = append(few, q)
+			}
+		}
+		b.Logf("%d queries with fewer than %d matches", len(few), max)
+		mix = few
+	}
 	byClass := map[string]time.Duration{}
 	n := 0
 	b.ResetTimer()
