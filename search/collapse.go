@@ -20,12 +20,15 @@ const (
 	NearIdenticalLength  = 0.9
 )
 
-// signature is what near-identity compares: the folded key's length and its
-// sorted distinct bigrams.
+// signature is what near-identity compares, of a text's zh.Key: its
+// length and its bigrams, sorted and made distinct only when a comparison
+// gets that far.
 type signature struct {
-	key     string
-	runes   int
-	bigrams []uint64
+	exact   string   // zh.ExactKey of the text
+	runes   int      // of its Key
+	bigrams []uint64 // of its Key: in text order, until set sorts them
+	sorted  bool     // bigrams are sorted and distinct
+	oneSet  bool     // fewer than two distinct bigrams
 	// sketch has bit h(b) set for every bigram b: a bit of one sketch
 	// missing from the other's is a bigram the other lacks, which bounds
 	// the intersection without comparing the sets (most pairs of a window
@@ -33,59 +36,68 @@ type signature struct {
 	sketch [4]uint64
 }
 
-func newSignature(text string) signature { return signatureOf(zh.ExactKey(text)) }
+func newSignature(text string) *signature { return signatureOf(zh.ExactKey(text)) }
 
 // signatureOf is the signature of a text given its zh.ExactKey (which
 // ranking computed already).
-func signatureOf(exact string) signature {
-	key := zh.KeyOfExact(exact)
-	n := utf8.RuneCountInString(key)
-	s := signature{key: key, runes: n}
-	if n >= 2 {
-		s.bigrams = make([]uint64, 0, n-1)
-		prev := rune(-1)
-		for _, r := range key {
-			if prev >= 0 {
-				s.bigrams = append(s.bigrams, uint64(prev)<<32|uint64(r))
-			}
-			prev = r
+func signatureOf(exact string) *signature {
+	s := &signature{exact: exact, oneSet: true}
+	s.bigrams = make([]uint64, 0, utf8.RuneCountInString(exact))
+	prev := rune(-1)
+	for _, r := range exact {
+		if !zh.IsKeyRune(r) {
+			continue
 		}
-		slices.Sort(s.bigrams)
-		s.bigrams = slices.Compact(s.bigrams)
-		for _, b := range s.bigrams {
+		s.runes++
+		if prev >= 0 {
+			b := uint64(prev)<<32 | uint64(r)
+			if len(s.bigrams) > 0 && b != s.bigrams[0] {
+				s.oneSet = false
+			}
+			s.bigrams = append(s.bigrams, b)
 			h := (b * 0x9E3779B97F4A7C15) >> 56
 			s.sketch[h>>6] |= 1 << (h & 63)
 		}
+		prev = r
 	}
 	return s
 }
 
-// sketchBound is the most bigrams a and b can share by their sketches.
-func sketchBound(a, b signature) int {
-	onlyA, onlyB := 0, 0
-	for i := range a.sketch {
-		onlyA += bits.OnesCount64(a.sketch[i] &^ b.sketch[i])
-		onlyB += bits.OnesCount64(b.sketch[i] &^ a.sketch[i])
+// set returns the sorted distinct bigrams.
+func (s *signature) set() []uint64 {
+	if !s.sorted {
+		slices.Sort(s.bigrams)
+		s.bigrams = slices.Compact(s.bigrams)
+		s.sorted = true
 	}
-	return min(len(a.bigrams)-onlyA, len(b.bigrams)-onlyB)
+	return s.bigrams
 }
 
 // nearIdentical reports whether two signatures are near-identical.
-func nearIdentical(a, b signature) bool {
+func nearIdentical(a, b *signature) bool {
 	if a.runes == 0 || b.runes == 0 {
 		return false
 	}
-	if len(a.bigrams) < 2 || len(b.bigrams) < 2 {
-		return a.key == b.key
+	if a.oneSet || b.oneSet {
+		return zh.KeyOfExact(a.exact) == zh.KeyOfExact(b.exact)
 	}
 	short, long := min(a.runes, b.runes), max(a.runes, b.runes)
 	if float64(short) < NearIdenticalLength*float64(long) {
 		return false
 	}
-	if most := sketchBound(a, b); float64(most)/float64(len(a.bigrams)+len(b.bigrams)-most) < NearIdenticalJaccard-1e-9 {
+	// By the sketches: the shared bigrams are at most those of either
+	// less its bits the other lacks (len counts repeated bigrams too: an
+	// upper bound), the union at least the bits of both.
+	onlyA, onlyB, union := 0, 0, 0
+	for i := range a.sketch {
+		onlyA += bits.OnesCount64(a.sketch[i] &^ b.sketch[i])
+		onlyB += bits.OnesCount64(b.sketch[i] &^ a.sketch[i])
+		union += bits.OnesCount64(a.sketch[i] | b.sketch[i])
+	}
+	if most := min(len(a.bigrams)-onlyA, len(b.bigrams)-onlyB); float64(most)/float64(union) < NearIdenticalJaccard-1e-9 {
 		return false
 	}
-	return jaccardAtLeast(a.bigrams, b.bigrams, NearIdenticalJaccard)
+	return jaccardAtLeast(a.set(), b.set(), NearIdenticalJaccard)
 }
 
 // jaccardAtLeast reports whether zh.Jaccard(a, b) >= t, giving up as soon
@@ -129,7 +141,7 @@ func jaccardAtLeast(a, b []uint64, t float64) bool {
 // Work is bounded by len(texts) × number of groups.
 func collapseGroups(exactKeys []string) [][]int {
 	var groups [][]int
-	var leaders []signature
+	var leaders []*signature
 	for i, k := range exactKeys {
 		sig := signatureOf(k)
 		joined := false

@@ -174,7 +174,7 @@ func TestNearIdentical(t *testing.T) {
 	for _, tc := range tests {
 		if got := nearIdentical(newSignature(tc.x), newSignature(tc.y)); got != tc.want {
 			t.Errorf("nearIdentical(%.20q, %.20q) = %v, want %v (jaccard %.3f)", tc.x, tc.y, got, tc.want,
-				zh.Jaccard(newSignature(tc.x).bigrams, newSignature(tc.y).bigrams))
+				zh.Jaccard(newSignature(tc.x).set(), newSignature(tc.y).set()))
 		}
 	}
 }

@@ -95,8 +95,10 @@ func foldSlow(r rune) rune {
 	return r
 }
 
-// isKeyRune reports whether a folded rune takes part in Key: letters and
+// IsKeyRune reports whether a folded rune takes part in Key: letters and
 // digits (unicode.IsLetter, unicode.IsDigit).
+func IsKeyRune(r rune) bool { return isKeyRune(r) }
+
 func isKeyRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
