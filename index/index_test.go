@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -301,4 +302,49 @@ func TestShards(t *testing.T) {
 	if _, err := index.Build(context.Background(), corpusDir, four, index.BuildOptions{Shards: 1000}); err == nil {
 		t.Error("1000 shards accepted")
 	}
+}
+
+// TestFullBuildMergesSegments: a full build leaves each shard in one
+// segment file, and no file of an earlier snapshot, even when its batches
+// made many segments.
+func TestFullBuildMergesSegments(t *testing.T) {
+	corpusDir := copyCorpus(t, map[string]string{
+		"a.zh.txt": "乔蓬阿塔会议在2020年5月1日举行。\n",
+		"b.zh.txt": "塔什干会议在2022年5月1日举行。\n",
+	})
+	indexDir := t.TempDir()
+	zaps := func() map[string]int {
+		t.Helper()
+		n := map[string]int{}
+		gen := filepath.Dir(filepath.Dir(filepath.Dir(mustGlobOne(t, filepath.Join(indexDir, "gen-*", "shard-*", "store", "root.bolt")))))
+		files, err := filepath.Glob(filepath.Join(gen, "shard-*", "store", "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			n[filepath.Base(filepath.Dir(filepath.Dir(f)))+" "+filepath.Ext(f)]++
+		}
+		return n
+	}
+	rep := build(t, corpusDir, indexDir, index.BuildOptions{Shards: 2, BatchSize: 3})
+	want := map[string]int{"shard-00 .zap": 1, "shard-00 .bolt": 1, "shard-01 .zap": 1, "shard-01 .bolt": 1}
+	if got := zaps(); !reflect.DeepEqual(got, want) {
+		t.Errorf("after a full build in batches of 3: files %v, want %v", got, want)
+	}
+	if got := docCount(t, open(t, indexDir)); got != uint64(rep.Paragraphs) {
+		t.Errorf("merged index holds %d paragraphs, the build reported %d", got, rep.Paragraphs)
+	}
+	if got := phraseHits(t, open(t, indexDir), "乔蓬阿塔"); len(got) == 0 {
+		t.Error("乔蓬阿塔 not found after the merge")
+	}
+}
+
+// mustGlobOne returns the one file matching pattern.
+func mustGlobOne(t *testing.T, pattern string) string {
+	t.Helper()
+	m, err := filepath.Glob(pattern)
+	if err != nil || len(m) == 0 {
+		t.Fatalf("glob %s: %v %v", pattern, m, err)
+	}
+	return m[0]
 }
