@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -587,6 +588,10 @@ func (b *builder) write(w *writer, todo []*corpus.Document) error {
 // current snapshot) to a fresh directory that replaces it.
 func (b *builder) compact(w *writer, tmp string) error {
 	b.progress(Progress{Stage: "merge", Paragraphs: b.meta.Paragraphs})
+	// The analysis of the batches left garbage that the merge's
+	// allocations would otherwise add to: return it first (laws corpus:
+	// peak RSS of reindex --full 1,345 MB before this, 1,208 MB after).
+	debug.FreeOSMemory()
 	for i, idx := range w.shards {
 		adv, err := idx.Advanced()
 		if err != nil {
