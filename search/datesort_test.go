@@ -10,7 +10,7 @@ import (
 // TestDateSortSteps: sorting by date in steps of dates (datesort.go) gives
 // what bleve's sort of every match gives: the same hits in the same order,
 // with the same scores, partial matches and collapsed groups, on every
-// page, with the ranked window of 200 and with one of 7, whose later pages
+// page, with the ranked window (rankWindow) and with one of 7, whose later pages
 // come from beyond the window (fetch's offsets).
 func TestDateSortSteps(t *testing.T) {
 	openSCOEngine(t) // builds the index

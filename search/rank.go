@@ -32,7 +32,10 @@ import (
 const (
 	// rankWindow is how many of bleve's best matches are ranked again.
 	// Pages inside it see one consistent order; beyond it, bleve's order.
-	rankWindow = 200
+	// 200 ranked the judged queries no better (laws MRR@10 0.367 against
+	// 0.368 with 100, SCO 0.952 both) and cost about 10 % more per query
+	// (annotating, collapsing and loading twice the hits).
+	rankWindow = 100
 	// bm25K1, bm25B are the usual BM25 parameters.
 	bm25K1, bm25B = 1.2, 0.75
 	// avgParagraphRunes stands for the average paragraph length in BM25's
