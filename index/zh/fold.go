@@ -184,10 +184,17 @@ func ExactKey(s string) string { return foldKeeping(s, isExactRune) }
 // foldKeeping returns Fold(s) keeping only the folded runes that keep
 // accepts.
 func foldKeeping(s string, keep func(rune) bool) string {
+	t := foldTable() // once, not per rune (ranking keys every hit)
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if f := fold(r); keep(f) {
+		f := r
+		if r < 0x10000 {
+			f = t[r]
+		} else {
+			f = foldSlow(r)
+		}
+		if keep(f) {
 			b.WriteRune(f)
 		}
 	}
