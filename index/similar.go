@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -138,18 +139,54 @@ func findSimilar(ctx context.Context, docs []corpus.Document) (map[string][]Simi
 // ReadSimilar reads the similar paragraphs of generation directory gen;
 // a generation built before they existed has none (nil, no error).
 func ReadSimilar(gen string) (map[string][]Similar, error) {
-	data, err := os.ReadFile(filepath.Join(gen, SimilarFile))
+	var out map[string][]Similar
+	err := ReadSimilarEach(gen, func(id string, sims []Similar) {
+		if out == nil {
+			out = make(map[string][]Similar)
+		}
+		out[id] = sims
+	})
+	return out, err
+}
+
+// ReadSimilarEach calls f with each paragraph id of generation gen's
+// similar paragraphs and its list, decoding the file as a stream: a
+// reader that keeps them in a form of its own (the search engine) never
+// holds the whole decoded map (on the laws corpus a 41 MB file). A
+// generation built before they existed has none: f is not called.
+func ReadSimilarEach(gen string, f func(id string, sims []Similar)) error {
+	path := filepath.Join(gen, SimilarFile)
+	file, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read similar paragraphs: %w", err)
+		return fmt.Errorf("read similar paragraphs: %w", err)
 	}
-	var out map[string][]Similar
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, fmt.Errorf("read similar paragraphs %q: %w", filepath.Join(gen, SimilarFile), err)
+	defer file.Close()
+	bad := func(err error) error { return fmt.Errorf("read similar paragraphs %q: %w", path, err) }
+	dec := json.NewDecoder(bufio.NewReaderSize(file, 1<<16))
+	if t, err := dec.Token(); err != nil {
+		return bad(err)
+	} else if t != json.Delim('{') {
+		return bad(fmt.Errorf("not a JSON object"))
 	}
-	return out, nil
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		id, _ := t.(string) // object keys are strings
+		var sims []Similar
+		if err := dec.Decode(&sims); err != nil {
+			return bad(err)
+		}
+		f(id, sims)
+	}
+	if _, err := dec.Token(); err != nil {
+		return bad(err)
+	}
+	return nil
 }
 
 // bigramSet returns the sorted distinct hashes of the bigrams of text

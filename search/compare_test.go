@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -238,5 +239,44 @@ func TestSimilarElsewhere(t *testing.T) {
 	}
 	if !found || any == 0 {
 		t.Errorf("paragraph 6 lists %+v", d.Paragraphs[5].SimilarElsewhere)
+	}
+}
+
+// TestSimilarTableAsFile: the engine's compact table of similar
+// paragraphs gives every document's paragraphs exactly the lists of the
+// generation's similar.json (index.ReadSimilar), in its order.
+func TestSimilarTableAsFile(t *testing.T) {
+	e := openSCOEngine(t)
+	ctx := context.Background()
+	want, err := index.ReadSimilar(e.Generation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatal("the sco index has no similar paragraphs")
+	}
+	docs, err := e.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := 0
+	for _, di := range docs {
+		d, err := e.DocumentPage(ctx, di.ID, "", 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range d.Paragraphs {
+			var got []index.Similar
+			for _, s := range p.SimilarElsewhere {
+				got = append(got, index.Similar{ID: s.ID, Similarity: s.Similarity})
+			}
+			if !slices.Equal(got, want[p.ID]) {
+				t.Errorf("%s: %v, similar.json has %v", p.ID, got, want[p.ID])
+			}
+			listed += len(got)
+		}
+	}
+	if listed == 0 {
+		t.Error("no paragraph lists a similar one")
 	}
 }

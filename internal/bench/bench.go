@@ -1117,7 +1117,7 @@ func (b *bencher) startup(ctx context.Context) error {
 	fmt.Fprintf(w, "| RSS after the first search | %.0f MB | | |\n", mb(rssAfterFirst))
 	fmt.Fprintf(w, "| distinct requests of the long load (searches: %d queries × 3 pages × 2 orders; document pages) | %d in %s s | | |\n", len(mix), requests, strconv.FormatFloat(loadTook.Seconds(), 'f', 1, 64))
 	fmt.Fprintf(w, "| RSS idle, after the long load | %.0f MB | ≤ 400 MB | %s |\n", mb(rssIdle), met(rssIdle <= 400e6))
-	fmt.Fprintf(w, "| of which anonymous (heap: gse dictionary, bleve) | %.0f MB | | |\n", mb(rssAnon))
+	fmt.Fprintf(w, "| of which anonymous (Go heap and runtime) | %.0f MB | | |\n", mb(rssAnon))
 	fmt.Fprintf(w, "| of which file pages (mmapped index segments, binary) | %.0f MB | | |\n", mb(rssFile))
 	fmt.Fprintf(w, "| peak RSS (VmHWM) | %.0f MB | | |\n", mb(hwm))
 	return nil
