@@ -30,14 +30,15 @@ var benchMix = []struct{ name, q string }{
 	{"not", "合作 -安全"},
 }
 
-// benchEngine builds corpusDir into a temporary index and opens it.
-func benchEngine(b *testing.B, corpusDir string) *search.Engine {
+// benchEngine builds corpusDir into a temporary index and opens it with
+// opts (search.WithoutCache for every uncached figure).
+func benchEngine(b *testing.B, corpusDir string, opts ...search.Option) *search.Engine {
 	b.Helper()
 	dir := b.TempDir()
 	if _, err := index.Build(context.Background(), corpusDir, dir, index.BuildOptions{Full: true}); err != nil {
 		b.Fatal(err)
 	}
-	e, err := search.Open(dir)
+	e, err := search.Open(dir, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,6 +46,11 @@ func benchEngine(b *testing.B, corpusDir string) *search.Engine {
 	return e
 }
 
+// benchSearchMix times each query of the mix alone, repeated: a profile of
+// one query's path. With the engine's caches off (as the Benchmark
+// functions below open it) every iteration does the whole search; the
+// figure for many distinct queries is internal/bench's
+// BenchmarkDistinctMix and `scosearch bench`.
 func benchSearchMix(b *testing.B, e *search.Engine) {
 	ctx := context.Background()
 	for _, m := range benchMix {
@@ -69,15 +75,22 @@ func benchSearchMix(b *testing.B, e *search.Engine) {
 	}
 }
 
-// BenchmarkSearchMixBundled runs the mix on the bundled corpus.
+// BenchmarkSearchMixBundled runs the mix on the bundled corpus, uncached.
 func BenchmarkSearchMixBundled(b *testing.B) {
+	benchSearchMix(b, benchEngine(b, "../testdata/corpus", search.WithoutCache()))
+}
+
+// BenchmarkSearchMixBundledCached runs it with the result cache on: every
+// timed iteration is a cache hit (the cost of a repeated search, not of a
+// search).
+func BenchmarkSearchMixBundledCached(b *testing.B) {
 	benchSearchMix(b, benchEngine(b, "../testdata/corpus"))
 }
 
-// BenchmarkSearchMixLaws runs the mix on the laws corpus (its index takes
-// minutes to build), skipped without the archive.
+// BenchmarkSearchMixLaws runs the mix on the laws corpus, uncached (its
+// index takes minutes to build), skipped without the archive.
 func BenchmarkSearchMixLaws(b *testing.B) {
-	benchSearchMix(b, benchEngine(b, benchLaws(b)))
+	benchSearchMix(b, benchEngine(b, benchLaws(b), search.WithoutCache()))
 }
 
 // benchLaws unpacks the laws corpus into a temporary directory, or skips.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scosearch/scosearch/search"
 	"github.com/scosearch/scosearch/web"
 )
 
@@ -555,9 +557,16 @@ func TestRequestLimits(t *testing.T) {
 }
 
 // Benchmarks of whole requests over HTTP on 127.0.0.1 (engine, template or
-// JSON encoding, middleware and the loopback network).
+// JSON encoding, middleware and the loopback network), each repeated with
+// the engine's caches off, so that every iteration searches.
 func BenchmarkRequests(b *testing.B) {
-	ts := startServer(b, bundledEngine(b), web.Options{})
+	bundledEngine(b) // builds the index
+	e, err := search.Open(filepath.Join(tmpRoot, "bundled"), search.WithoutCache())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	ts := startServer(b, e, web.Options{})
 	for _, bc := range []struct{ name, path string }{
 		{"SearchPage", "/search?q=" + qs("合作")},
 		{"APISearch", "/api/search?q=" + qs("合作")},
