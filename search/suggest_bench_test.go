@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/scosearch/scosearch/index"
+	"github.com/scosearch/scosearch/index/lang"
 	"github.com/scosearch/scosearch/internal/archive"
 )
 
@@ -83,13 +84,13 @@ func benchSuggest(b *testing.B, e *Engine) {
 	}
 }
 
-// twoCharPrefixes returns the distinct first two characters of the words
-// of e's text field (letters and digits only).
+// twoCharPrefixes returns the distinct first two characters of the
+// Chinese words of e's index (letters and digits only).
 func twoCharPrefixes(b *testing.B, e *Engine) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range e.cur.Load().idx.Shards() {
-		d, err := s.FieldDict(index.FieldText)
+		d, err := s.FieldDict(lang.Of("").WordField)
 		if err != nil {
 			b.Fatal(err)
 		}
