@@ -604,7 +604,10 @@ func (b *builder) compact(w *writer, tmp string) error {
 		// one merge task of every segment: each paragraph is written once
 		opts := mergeplan.SingleSegmentMergePlanOptions
 		opts.SegmentsPerMergeTask = 1 << 20
-		if err := sc.ForceMerge(b.ctx, &opts); err != nil {
+		if err := forceMerge(b.ctx, sc, &opts); err != nil {
+			if cerr := b.ctx.Err(); cerr != nil {
+				return fmt.Errorf("reindex interrupted: %w", cerr)
+			}
 			return fmt.Errorf("merge shard %d: %w", i, err)
 		}
 		if err := b.ctx.Err(); err != nil {
@@ -639,6 +642,49 @@ func (b *builder) compact(w *writer, tmp string) error {
 		}
 	}
 	return nil
+}
+
+// scorchMergeDone is the context key under which scorch's merger sends
+// the outcome of a requested merge (bleve's unexported mergeDoneKey, a
+// plain string; scorch's own DropFileWriterIDs uses it the same way).
+const scorchMergeDone = "mergeDone"
+
+// forceMerge is sc.ForceMerge, but returns when the merge fails. ForceMerge
+// alone returns nil whatever happened, and when a merge fails (a full
+// disk) it never returns: the merger reports the error to the async error
+// callback (none here) and retries the merge for ever, without reading
+// the request again if it failed on one of its own. So the merger's
+// failures are watched in its statistics, and its outcome of the request
+// read under scorchMergeDone when it gets that far. On error ForceMerge
+// returns when the caller closes the index (writer.close).
+func forceMerge(ctx context.Context, sc *scorch.Scorch, opts *mergeplan.MergePlanOptions) error {
+	failures := func() uint64 {
+		n, _ := sc.StatsMap()["TotFileMergeLoopErr"].(uint64)
+		return n
+	}
+	before := failures()
+	outcome := make(chan error, 1)
+	//lint:ignore SA1029 the key is scorch's, a string
+	mctx := context.WithValue(ctx, scorchMergeDone, outcome) //nolint:staticcheck
+	returned := make(chan error, 1)
+	go func() { returned <- sc.ForceMerge(mctx, opts) }()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-returned: // done, invalid options, or the index closed
+			return err
+		case err := <-outcome:
+			if err != nil {
+				return err
+			}
+			return <-returned // done: ForceMerge returns at once
+		case <-tick.C:
+			if n := failures(); n > before {
+				return fmt.Errorf("bleve's merger failed %d times (a full disk?)", n-before)
+			}
+		}
+	}
 }
 
 // verify checks the new generation's paragraph count before anything
