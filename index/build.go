@@ -636,6 +636,7 @@ func (b *builder) compact(w *writer, tmp string) error {
 		if err := os.Rename(d.dir, dir); err != nil {
 			return fmt.Errorf("replace shard %d: %w", i, err)
 		}
+		syncDir(tmp) // the rename, before the generation is swapped in
 		if w.shards[i], err = openShardGuarded(dir, map[string]interface{}{"bolt_timeout": DefaultTimeout.String()}); err != nil {
 			w.shards[i] = nil
 			return fmt.Errorf("reopen merged shard %d: %w", i, err)
