@@ -8,6 +8,7 @@ import (
 
 	"github.com/scosearch/scosearch/index"
 	"github.com/scosearch/scosearch/index/lang"
+	"github.com/scosearch/scosearch/index/phrase"
 	"github.com/scosearch/scosearch/index/zh"
 )
 
@@ -104,10 +105,7 @@ func wordReqs(n qterm, keepStop bool) []requirement {
 			if exact == "" {
 				continue
 			}
-			q := query.NewMatchPhraseQuery(n.text)
-			q.SetField(l.ExactField)
-			q.Analyzer = l.ExactAnalyzer
-			alts = append(alts, q)
+			alts = append(alts, phrase.NewMatch(n.text, l.ExactField, l.ExactAnalyzer))
 			r.forms = append(r.forms, form{lang: l.Code, phrase: true, exact: exact, stem: l.Key(n.text)})
 		}
 		r.q = anyQuery(alts)
@@ -194,9 +192,7 @@ func alphabeticWord(l lang.Language, v, k string) (query.Query, form) {
 // exactWord is the query and form of the word v of alphabetic language
 // l as written, a quoted one-word phrase (a stop word: the, и).
 func exactWord(l lang.Language, v string) (query.Query, form) {
-	q := query.NewMatchPhraseQuery(v)
-	q.SetField(l.ExactField)
-	q.Analyzer = l.ExactAnalyzer
+	q := phrase.NewMatch(v, l.ExactField, l.ExactAnalyzer)
 	return q, form{lang: l.Code, phrase: true, exact: l.ExactKey(v), stem: l.Key(v)}
 }
 

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/scosearch/scosearch/index/phrase"
 )
 
 // SubstringQuery returns the bleve query that finds exactly the documents
@@ -49,6 +51,6 @@ func SubstringQuery(field, charField, q string) query.Query {
 			terms[i] = string(rs[i : i+2])
 		}
 		terms[len(terms)-1] = string(rs[len(rs)-2:])
-		return newPhraseQuery(terms, field)
+		return phrase.NewTerms(terms, field)
 	}
 }
