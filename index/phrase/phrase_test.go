@@ -31,7 +31,7 @@ var analyzers = []string{lang.AnalyzerRuExact, lang.AnalyzerEnExact, "en", "edge
 // newIndex indexes texts in t.TempDir(), each in one field per analyzer
 // (named by it), with term vectors, and in batches of 7 (several
 // segments).
-func newIndex(t *testing.T, texts []string) bleve.Index {
+func newIndex(t testing.TB, texts []string) bleve.Index {
 	t.Helper()
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomTokenFilter("edge24", map[string]any{"type": edgengram.Name, "min": 2.0, "max": 4.0}); err != nil {
@@ -164,5 +164,48 @@ func TestMatchUnknownAnalyzer(t *testing.T) {
 	_, err := idx.Search(bleve.NewSearchRequest(phrase.NewMatch("member states", lang.AnalyzerEnExact, "no-such-analyzer")))
 	if err == nil || !strings.Contains(err.Error(), "no-such-analyzer") {
 		t.Errorf("search with an unknown analyzer: %v", err)
+	}
+}
+
+// BenchmarkMatch: common phrases of the English and Russian texts of the
+// SCO test corpus, repeated 40 times (about 7,000 paragraphs), by bleve's
+// MatchPhraseQuery and by NewMatch, all matches collected, 10 best kept.
+//
+//	go test -run XXX -bench Match ./index/phrase
+func BenchmarkMatch(b *testing.B) {
+	var texts []string
+	for _, name := range []string{"2022-samarkand-declaration.ru.txt", "2022-samarkand-declaration.en.txt"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "sco", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				texts = append(texts, l)
+			}
+		}
+	}
+	var many []string
+	for range 40 {
+		many = append(many, texts...)
+	}
+	idx := newIndex(b, many)
+	phrases := []string{"member states", "of the", "the member states", "государства-члены", "в области", "Shanghai Cooperation Organisation"}
+	for _, engine := range []string{"bleve", "phrase"} {
+		b.Run(engine, func(b *testing.B) {
+			for b.Loop() {
+				for _, p := range phrases {
+					var q query.Query = phrase.NewMatch(p, lang.AnalyzerEnExact, "")
+					if engine == "bleve" {
+						mq := query.NewMatchPhraseQuery(p)
+						mq.SetField(lang.AnalyzerEnExact)
+						q = mq
+					}
+					if _, err := idx.Search(bleve.NewSearchRequest(q)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }
