@@ -65,8 +65,8 @@ func (q *Query) Searcher(ctx context.Context, r index.IndexReader, m mapping.Ind
 	o.IncludeTermVectors = true
 	s := &phraseSearcher{}
 	var children []search.Searcher
-	closeAll := func() {
-		for _, c := range children {
+	closeAll := func(more ...search.Searcher) {
+		for _, c := range append(children, more...) {
 			_ = c.Close()
 		}
 	}
@@ -96,20 +96,14 @@ func (q *Query) Searcher(ctx context.Context, r index.IndexReader, m mapping.Ind
 				}
 				ts, err := term(t)
 				if err != nil {
-					for _, o := range ors {
-						_ = o.Close()
-					}
-					closeAll()
+					closeAll(ors...)
 					return nil, err
 				}
 				ors = append(ors, ts)
 			}
 			d, err := searcher.NewDisjunctionSearcher(ctx, r, ors, 1, o)
 			if err != nil {
-				for _, o := range ors {
-					_ = o.Close()
-				}
-				closeAll()
+				closeAll(ors...)
 				return nil, fmt.Errorf("phrase searcher: position %d: %w", i, err)
 			}
 			children = append(children, d)

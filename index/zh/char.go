@@ -26,7 +26,7 @@ func (charTokenizer) Tokenize(text []byte) analysis.TokenStream {
 		} else {
 			r = foldSlow(r)
 		}
-		if isKeyRune(r) && !seen[r] {
+		if IsKeyRune(r) && !seen[r] {
 			seen[r] = true
 			stream = append(stream, &analysis.Token{
 				Term: utf8.AppendRune(nil, r), Start: i, End: i + n,

@@ -97,9 +97,7 @@ func foldSlow(r rune) rune {
 
 // IsKeyRune reports whether a folded rune takes part in Key: letters and
 // digits (unicode.IsLetter, unicode.IsDigit).
-func IsKeyRune(r rune) bool { return isKeyRune(r) }
-
-func isKeyRune(r rune) bool {
+func IsKeyRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
@@ -149,14 +147,14 @@ func FoldBytes(b []byte) []byte {
 // paragraphs are compared by, and what tells whether a query holds anything
 // to search for. (Quoted phrases match by ExactKey, which keeps
 // punctuation.)
-func Key(s string) string { return foldKeeping(s, isKeyRune) }
+func Key(s string) string { return foldKeeping(s, IsKeyRune) }
 
 // KeyOfExact returns Key(s) given k = ExactKey(s), without folding again:
 // the letters and digits of k. A ranked hit's ExactKey is at hand where
 // its Key is needed too (collapsing near-identical paragraphs).
 func KeyOfExact(k string) string {
 	i := 0
-	for i < len(k) && k[i] < utf8.RuneSelf && isKeyRune(rune(k[i])) {
+	for i < len(k) && k[i] < utf8.RuneSelf && IsKeyRune(rune(k[i])) {
 		i++
 	}
 	if i == len(k) {
@@ -166,7 +164,7 @@ func KeyOfExact(k string) string {
 	b.Grow(len(k))
 	b.WriteString(k[:i])
 	for _, r := range k[i:] {
-		if isKeyRune(r) {
+		if IsKeyRune(r) {
 			b.WriteRune(r)
 		}
 	}

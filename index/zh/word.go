@@ -104,14 +104,14 @@ func appendSubWords(dst []analysis.Token, f *folded, d *dictionary, tok int32, s
 func hasKeyRune(b []byte) bool {
 	for i := 0; i < len(b); {
 		if b[i] < utf8.RuneSelf {
-			if isKeyRune(rune(b[i])) {
+			if IsKeyRune(rune(b[i])) {
 				return true
 			}
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRune(b[i:])
-		if isKeyRune(r) {
+		if IsKeyRune(r) {
 			return true
 		}
 		i += n
