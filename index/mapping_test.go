@@ -32,3 +32,17 @@ func TestSplitParagraphID(t *testing.T) {
 		}
 	}
 }
+
+// TestNKeyOrder: the order of NKey strings is the order of the numbers, on
+// both sides of every change in the count of digits.
+func TestNKeyOrder(t *testing.T) {
+	ns := []int{1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 9999, 10000, 123456, 9999999, 10000000}
+	for i := range ns {
+		for j := range ns {
+			a, b := index.NKey(ns[i]), index.NKey(ns[j])
+			if (a < b) != (ns[i] < ns[j]) || (a == b) != (ns[i] == ns[j]) {
+				t.Errorf("NKey(%d) = %q, NKey(%d) = %q: out of order", ns[i], a, ns[j], b)
+			}
+		}
+	}
+}

@@ -32,7 +32,7 @@ var (
 
 // FormatVersion changes whenever the mapping or the layout of an index
 // changes in a way that needs a rebuild.
-const FormatVersion = 6 // 3: the char field; 4: the dockey field; 5: words per language (index/lang); 6: no title field, words without positions
+const FormatVersion = 7 // 3: the char field; 4: the dockey field; 5: words per language (index/lang); 6: no title field, words without positions; 7: text and section stored alone, n a keyword (NKey), similar.json.gz
 
 const (
 	currentFile = "CURRENT"        // names the current generation directory

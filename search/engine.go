@@ -290,7 +290,7 @@ func (e *Engine) release(g *generation) error {
 
 // Stored fields loaded for a hit; its document's title, date, place and
 // language come from the generation's metadata (see run.fetch).
-var hitFields = []string{index.FieldDoc, index.FieldSection, index.FieldN, index.FieldText}
+var hitFields = []string{index.FieldSection, index.FieldText}
 
 // normalise checks a Request and fills in its defaults.
 func (r Request) normalise() (Request, error) {
@@ -345,7 +345,7 @@ func sortOrder(s string) bsearch.SortOrder {
 	return bsearch.SortOrder{
 		&bsearch.SortField{Field: index.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast},
 		&bsearch.SortField{Field: index.FieldDoc, Missing: bsearch.SortFieldMissingLast},
-		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast},
+		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast},
 		&bsearch.SortDocID{},
 	}
 }
@@ -594,13 +594,13 @@ func (g *generation) paragraphs(ctx context.Context, doc string, lo, hi int) ([]
 	}
 	inDoc := query.NewTermQuery(doc)
 	inDoc.SetField(index.FieldDoc)
-	flo, fhi, yes := float64(lo), float64(hi), true
-	span := query.NewNumericRangeInclusiveQuery(&flo, &fhi, &yes, &yes)
+	yes := true
+	span := query.NewTermRangeInclusiveQuery(index.NKey(lo), index.NKey(hi), &yes, &yes)
 	span.SetField(index.FieldN)
 	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{inDoc, span}), hi-lo+1, 0, false)
-	br.Fields = []string{index.FieldN, index.FieldSection, index.FieldText}
+	br.Fields = []string{index.FieldSection, index.FieldText}
 	br.SortByCustom(bsearch.SortOrder{
-		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsNumber},
+		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsString},
 		&bsearch.SortDocID{},
 	})
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
@@ -609,6 +609,7 @@ func (g *generation) paragraphs(ctx context.Context, doc string, lo, hi int) ([]
 	}
 	out := make([]Paragraph, 0, len(sr.Hits))
 	for _, dm := range sr.Hits {
+		setIDFields(dm)
 		n, _ := dm.Fields[index.FieldN].(float64)
 		section, _ := dm.Fields[index.FieldSection].(string)
 		text, _ := dm.Fields[index.FieldText].(string)

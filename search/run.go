@@ -391,9 +391,7 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		s.countedOf = sr
 	}
 	for _, dm := range sr.Hits {
-		if dm.Fields == nil {
-			dm.Fields = map[string]any{}
-		}
+		setIDFields(dm)
 		doc, _ := dm.Fields[index.FieldDoc].(string)
 		d := s.g.docs[doc]
 		dm.Fields[index.FieldTitle], dm.Fields[index.FieldDate] = d.Title, d.Date

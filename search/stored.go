@@ -97,6 +97,21 @@ func (s *storedReader) load(dm *bsearch.DocumentMatch, fields []string) error {
 	})
 }
 
+// setIDFields sets the document and paragraph number fields of hit dm
+// (FieldDoc as a string, FieldN as a float64, as the rest of the package
+// reads them) from its id: the index does not store them.
+func setIDFields(dm *bsearch.DocumentMatch) {
+	doc, n, ok := index.SplitParagraphID(dm.ID)
+	if !ok {
+		return // not a paragraph id: cannot happen in a scosearch index
+	}
+	if dm.Fields == nil {
+		dm.Fields = make(map[string]any, 8)
+	}
+	dm.Fields[index.FieldDoc] = doc
+	dm.Fields[index.FieldN] = float64(n)
+}
+
 // docFreq is the number of paragraphs holding term in field: the sum over
 // the segments of their postings of the term, deleted paragraphs included,
 // as bleve's FieldDict counts them (shardFreqs), but with one lookup in

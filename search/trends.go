@@ -158,7 +158,7 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 		return nil
 	}
 	br := bleve.NewSearchRequestOptions(p.full, total, 0, false)
-	br.Fields = []string{index.FieldDoc, index.FieldN, index.FieldText}
+	br.Fields = []string{index.FieldText}
 	br.Score = "none"
 	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}})
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
@@ -169,6 +169,7 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 		d.Occurrences = new(int)
 	}
 	for _, dm := range sr.Hits {
+		setIDFields(dm)
 		doc, _ := dm.Fields[index.FieldDoc].(string)
 		nf, _ := dm.Fields[index.FieldN].(float64)
 		text, _ := dm.Fields[index.FieldText].(string)
@@ -189,9 +190,8 @@ func (g *generation) firstMatch(ctx context.Context, p plan, doc string) (int, e
 	inDoc := query.NewTermQuery(doc)
 	inDoc.SetField(index.FieldDoc)
 	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{p.full, inDoc}), 1, 0, false)
-	br.Fields = []string{index.FieldN}
 	br.Score = "none"
-	br.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsNumber}})
+	br.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsString}})
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return 0, err
@@ -199,8 +199,11 @@ func (g *generation) firstMatch(ctx context.Context, p plan, doc string) (int, e
 	if len(sr.Hits) == 0 {
 		return 0, fmt.Errorf("first match in %q: none", doc)
 	}
-	n, _ := sr.Hits[0].Fields[index.FieldN].(float64)
-	return int(n), nil
+	_, n, ok := index.SplitParagraphID(sr.Hits[0].ID)
+	if !ok {
+		return 0, fmt.Errorf("first match in %q: hit %q is not a paragraph", doc, sr.Hits[0].ID)
+	}
+	return n, nil
 }
 
 // newTrends assembles a Trends from the counts by document.
