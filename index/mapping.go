@@ -155,7 +155,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	text.DocValues = false
 	bigrams := bleve.NewTextFieldMapping()
 	bigrams.Name = FieldBigram
-	bigrams.Analyzer = zh.AnalyzerBigram
+	bigrams.Analyzer = zh.AnalyzerBigramPositions
 	bigrams.Store = false
 	bigrams.IncludeTermVectors = true
 	bigrams.IncludeInAll = false

@@ -11,7 +11,8 @@ import (
 // (the runes of ExactKey(text): letters, digits and punctuation, spaces
 // skipped), each overlapping pair of runes at position i+1, so positions
 // run on across spaces. Start and End span the pair in the original text.
-// A text with a single visible character gives that rune alone.
+// A text with a single visible character gives that rune alone. With
+// positionsOnly, Start and End are 0 (AnalyzerBigramPositions).
 //
 // Punctuation is indexed so that a quoted phrase is exact: "出：" must not
 // find every 出 (the laws corpus has 37,007 paragraphs with 出, 31 with 出：).
@@ -19,7 +20,7 @@ import (
 // Single characters are not indexed: with them the bigram field grew by
 // 62% (8 MB of laws text: 91 MB -> 148 MB). A one-character query is a
 // regular expression on the bigram terms instead, see SubstringQuery.
-type bigramTokenizer struct{}
+type bigramTokenizer struct{ positionsOnly bool }
 
 // keyRune is a letter or digit of the folded text with its original span.
 type keyRune struct {
@@ -78,6 +79,9 @@ func (t *bigramTokenizer) Tokenize(text []byte) analysis.TokenStream {
 	}
 	if len(runes) == 1 {
 		k := runes[0]
+		if t.positionsOnly {
+			k.start, k.end = 0, 0
+		}
 		return analysis.TokenStream{{
 			Term: utf8.AppendRune(nil, k.r), Start: k.start, End: k.end,
 			Position: 1, Type: analysis.Single,
@@ -99,6 +103,9 @@ func (t *bigramTokenizer) Tokenize(text []byte) analysis.TokenStream {
 	}
 	stream := make(analysis.TokenStream, len(slab))
 	for i := range slab {
+		if t.positionsOnly {
+			slab[i].Start, slab[i].End = 0, 0
+		}
 		stream[i] = &slab[i]
 	}
 	return stream

@@ -140,3 +140,24 @@ func checkTokens(t testing.TB, text string, ts analysis.TokenStream) {
 		}
 	}
 }
+
+// TestBigramPositionsOnly: the index-side bigram analyzer gives the terms,
+// positions and types of AnalyzerBigram, with offsets 0.
+func TestBigramPositionsOnly(t *testing.T) {
+	full, pos := analyzer(t, AnalyzerBigram), analyzer(t, AnalyzerBigramPositions)
+	for _, in := range goldenInputs {
+		want := full.Analyze([]byte(in.text))
+		got := pos.Analyze([]byte(in.text))
+		if len(got) != len(want) {
+			t.Errorf("%s: %d tokens, AnalyzerBigram gives %d", in.name, len(got), len(want))
+			continue
+		}
+		for i := range want {
+			w := *want[i]
+			w.Start, w.End = 0, 0
+			if g := *got[i]; string(g.Term) != string(w.Term) || g.Position != w.Position || g.Type != w.Type || g.Start != 0 || g.End != 0 {
+				t.Errorf("%s: token %d = %+v, want %+v", in.name, i, g, w)
+			}
+		}
+	}
+}

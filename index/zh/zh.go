@@ -51,6 +51,12 @@ const (
 	// with AnalyzerBigram. It gives the same tokens as AnalyzerBigram; it
 	// is a name of its own so that the two may differ in a later Version.
 	AnalyzerBigramQuery = "scosearch_zh_bigram_query"
+	// AnalyzerBigramPositions gives the tokens of AnalyzerBigram with
+	// Start and End 0: what the bigram field indexes. Its term vectors
+	// serve the positions of phrases; nothing reads their offsets
+	// (snippets and highlights find matches in the stored text), and
+	// offsets took 2.6% of an index of laws.
+	AnalyzerBigramPositions = "scosearch_zh_bigram_positions"
 	// AnalyzerChar: each distinct letter or digit of the folded text once,
 	// for one-character queries (see SubstringQuery).
 	AnalyzerChar = "scosearch_zh_char"
@@ -59,16 +65,17 @@ const (
 // Names under which the tokenizers are registered with bleve; each
 // analyzer above is its tokenizer alone (the tokenizers fold the text).
 const (
-	TokenizerWord        = "scosearch_zh_word_tokenizer"
-	TokenizerWordQuery   = "scosearch_zh_word_query_tokenizer"
-	TokenizerBigram      = "scosearch_zh_bigram_tokenizer"
-	TokenizerBigramQuery = "scosearch_zh_bigram_query_tokenizer"
-	TokenizerChar        = "scosearch_zh_char_tokenizer"
+	TokenizerWord            = "scosearch_zh_word_tokenizer"
+	TokenizerWordQuery       = "scosearch_zh_word_query_tokenizer"
+	TokenizerBigram          = "scosearch_zh_bigram_tokenizer"
+	TokenizerBigramQuery     = "scosearch_zh_bigram_query_tokenizer"
+	TokenizerBigramPositions = "scosearch_zh_bigram_positions_tokenizer"
+	TokenizerChar            = "scosearch_zh_char_tokenizer"
 )
 
 // Version changes whenever the code could produce other tokens for the
 // same text. Fingerprint adds the data files.
-const Version = "4" // 2: punctuation in the bigram field; 3: the char analyzer; 4: ё folds to е
+const Version = "5" // 2: punctuation in the bigram field; 3: the char analyzer; 4: ё folds to е; 5: AnalyzerBigramPositions
 
 // gseVersion is the gse module whose embedded dictionary is used; its
 // dictionary changes the word tokens. Keep it in step with go.mod.
@@ -98,6 +105,10 @@ func init() {
 	registry.RegisterAnalyzer(AnalyzerWordQuery, analyzerConstructor(TokenizerWordQuery))
 	registry.RegisterAnalyzer(AnalyzerBigram, analyzerConstructor(TokenizerBigram))
 	registry.RegisterAnalyzer(AnalyzerBigramQuery, analyzerConstructor(TokenizerBigramQuery))
+	registry.RegisterTokenizer(TokenizerBigramPositions, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+		return &bigramTokenizer{positionsOnly: true}, nil
+	})
+	registry.RegisterAnalyzer(AnalyzerBigramPositions, analyzerConstructor(TokenizerBigramPositions))
 	registry.RegisterTokenizer(TokenizerChar, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
 		return charTokenizer{}, nil
 	})
