@@ -9,12 +9,10 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -782,7 +780,7 @@ func (b *bencher) queries(ctx context.Context) error {
 	}
 	defer s.stop()
 	gogc := cmp.Or(procEnv(s.pid, "GOGC"), "unset (100)")
-	fmt.Fprintf(w, "\n## Queries (uncached)\n\nLoad average before: %s. Server: `scosearch serve --no-cache` as a child process on %s (the engine's result and facet caches OFF), index of the whole corpus (1 shard). The child inherits the bench's environment, so `GOGC=200 scosearch bench ...` sets GOGC for it too (its GOGC: %s). %d distinct queries (a fixed set and about %d drawn from the corpus per class, fixed seed); each load run is bounded by %d queries and %s.\n\n",
+	fmt.Fprintf(w, "\n## Queries (uncached)\n\nLoad average before: %s. Server: `scosearch serve --no-cache` as a child process on %s (the engine's result and facet caches OFF), index of the whole corpus (1 shard). The child inherits the bench's environment, so `GOGC=200 scosearch bench ...` sets GOGC for it too (its GOGC: %s); its log, a line per request, goes to a temporary file. %d distinct queries (a fixed set and about %d drawn from the corpus per class, fixed seed); each load run is bounded by %d queries and %s.\n\n",
 		loadAvg(), s.base, gogc, len(b.mix), mixPerClass, b.c.Queries1, b.c.MaxLoad)
 
 	// The first request of each query, after one warm-up query that loads
@@ -824,6 +822,7 @@ func (b *bencher) queries(ctx context.Context) error {
 	many := load(ctx, s.client, s.base, b.mix, b.c.Clients, b.c.QueriesConcurrent, b.c.MaxLoad)
 	cpu2, serve2 := cpuTime(), procCPU(s.pid)
 	rss, rssAnon, rssFile, hwm := procStatusBytes(s.pid, "VmRSS"), procStatusBytes(s.pid, "RssAnon"), procStatusBytes(s.pid, "RssFile"), procStatusBytes(s.pid, "VmHWM")
+	loadAfter := loadAvg()
 	s.stop() // before diagnose opens its own engine
 
 	// Per class: the engine (1 client) beside the scan of the same queries.
@@ -901,8 +900,8 @@ func (b *bencher) queries(ctx context.Context) error {
 	}
 	fmt.Fprintf(w, "| CPU of serve per query, ms (/proc, 10 ms ticks) | %s | %s |\n", perQuery(serve1-serve0, one.sent), perQuery(serve2-serve1, many.sent))
 	fmt.Fprintf(w, "| CPU of the bench (the client) per query, ms | %s | %s |\n", perQuery(cpu1-cpu0, one.sent), perQuery(cpu2-cpu1, many.sent))
-	fmt.Fprintf(w, "\nMemory of serve after the load runs: RSS %.0f MB, of which anonymous (Go heap and runtime) %.0f MB and file pages (mmapped index, binary) %.0f MB; peak RSS (VmHWM) %.0f MB.\n",
-		mb(rss), mb(rssAnon), mb(rssFile), mb(hwm))
+	fmt.Fprintf(w, "\nMemory of serve after the load runs: RSS %.0f MB, of which anonymous (Go heap and runtime) %.0f MB and file pages (mmapped index, binary) %.0f MB; peak RSS (VmHWM) %.0f MB. Load average after the load runs: %s.\n",
+		mb(rss), mb(rssAnon), mb(rssFile), mb(hwm), loadAfter)
 	if one.firstErr != "" || many.firstErr != "" {
 		fmt.Fprintf(w, "\nFirst error: %s %s\n", one.firstErr, many.firstErr)
 	}
@@ -1106,69 +1105,70 @@ type serveChild struct {
 
 // startServe starts the running program as "serve" on indexDir with the
 // extra flags and returns once it listens (its "serving" log line, which
-// holds the address). The child ends with ctx or stop.
+// holds the address). Its log (a line per request) goes to a temporary
+// file, as to a log file or journal, not to a pipe the bench must drain:
+// a full pipe would stall serve's requests on its logger. The child ends
+// with ctx or stop.
 func startServe(ctx context.Context, indexDir string, extra ...string) (*serveChild, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find own executable: %w", err)
 	}
+	logFile, err := os.CreateTemp("", "scosearch-bench-serve-*.log")
+	if err != nil {
+		return nil, fmt.Errorf("serve's log: %w", err)
+	}
+	logPath := logFile.Name()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir, "--reload-interval", "0"}, extra...)
 	cmd := exec.CommandContext(ctx, exe, args...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, err
-	}
+	cmd.Stderr = logFile
 	started := time.Now()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	logFile.Close() // the child has its own descriptor
+	if err != nil {
+		os.Remove(logPath)
 		return nil, fmt.Errorf("start serve: %w", err)
 	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
 	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute}
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
 			tr.CloseIdleConnections()
 			_ = cmd.Process.Signal(os.Interrupt)
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
 			select {
-			case <-done:
+			case <-exited:
 			case <-time.After(20 * time.Second):
 				_ = cmd.Process.Kill()
-				<-done
+				<-exited
 			}
+			os.Remove(logPath)
 		})
 	}
-	// The address is in the "serving" log line; the rest of the log is
-	// drained so that serve never blocks writing it.
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			if i := strings.Index(line, "url=http://"); i >= 0 && !sent {
-				u := strings.Fields(line[i+len("url="):])[0]
-				addr <- strings.TrimSuffix(u, "/")
-				sent = true
+	// The address is in the "serving" log line.
+	for {
+		data, err := os.ReadFile(logPath)
+		if err != nil {
+			stop()
+			return nil, fmt.Errorf("serve's log: %w", err)
+		}
+		if i := bytes.Index(data, []byte("url=http://")); i >= 0 {
+			if f := strings.Fields(string(data[i+len("url="):])); len(f) > 0 && bytes.IndexByte(data[i:], '\n') >= 0 {
+				return &serveChild{base: strings.TrimSuffix(f[0], "/"), pid: strconv.Itoa(cmd.Process.Pid), started: started,
+					client: &http.Client{Transport: tr, Timeout: 30 * time.Second}, stop: stop}, nil
 			}
 		}
-		if !sent {
-			close(addr)
+		select {
+		case <-exited:
+			stop()
+			return nil, fmt.Errorf("serve exited without serving: %s", lastLines(string(data), 3))
+		case <-ctx.Done():
+			stop()
+			return nil, fmt.Errorf("serve did not start: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
 		}
-	}()
-	var base string
-	select {
-	case base = <-addr:
-	case <-ctx.Done():
-		stop()
-		return nil, fmt.Errorf("serve did not start: %w", ctx.Err())
 	}
-	if base == "" {
-		stop()
-		return nil, errors.New("serve exited without serving")
-	}
-	return &serveChild{base: base, pid: strconv.Itoa(cmd.Process.Pid), started: started,
-		client: &http.Client{Transport: tr, Timeout: 30 * time.Second}, stop: stop}, nil
 }
 
 // procEnv returns the value of the variable name in the environment
