@@ -37,7 +37,7 @@ func TestBenchSmoke(t *testing.T) {
 		"# scosearch bench", "## Machine", "| Go | go1.",
 		"## Indexing", "| scosearch (words + bigrams) |", "| baseline: bleve cjk |", "| scosearch, bundled corpus |", "| index < 4× text |",
 		"## Queries", "| 1 client |", "| 4 clients |", "| baseline: scan, per query of the mix |", "| 1 client p50 ≤ 5 ms |",
-		"`scosearch serve --no-cache` as a child process", "| CPU of serve per query, ms (/proc, 10 ms ticks) |", "Memory of serve after the load runs: RSS ",
+		"`scosearch serve --no-cache` as a child process", "| CPU of serve per query, ms (/proc, 10 ms ticks) |", "| garbage collections of serve |", "Memory of serve after the load runs: RSS ",
 		"### Where the time of a common query goes",
 		"## Growth", "| 1/2 |", "| all |",
 		"## Shards", "| 2 |",

@@ -9,6 +9,7 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -816,11 +817,12 @@ func (b *bencher) queries(ctx context.Context) error {
 	}
 
 	// CPU of serve (from /proc) and of the bench, the client, per run.
-	cpu0, serve0 := cpuTime(), procCPU(s.pid)
+	// and its garbage collector's work, from its /metrics.
+	cpu0, serve0, gc0 := cpuTime(), procCPU(s.pid), goMetrics(ctx, s)
 	one := load(ctx, s.client, s.base, b.mix, 1, max(b.c.Queries1, len(b.mix)), b.c.MaxLoad)
-	cpu1, serve1 := cpuTime(), procCPU(s.pid)
+	cpu1, serve1, gc1 := cpuTime(), procCPU(s.pid), goMetrics(ctx, s)
 	many := load(ctx, s.client, s.base, b.mix, b.c.Clients, b.c.QueriesConcurrent, b.c.MaxLoad)
-	cpu2, serve2 := cpuTime(), procCPU(s.pid)
+	cpu2, serve2, gc2 := cpuTime(), procCPU(s.pid), goMetrics(ctx, s)
 	rss, rssAnon, rssFile, hwm := procStatusBytes(s.pid, "VmRSS"), procStatusBytes(s.pid, "RssAnon"), procStatusBytes(s.pid, "RssFile"), procStatusBytes(s.pid, "VmHWM")
 	loadAfter := loadAvg()
 	s.stop() // before diagnose opens its own engine
@@ -900,6 +902,15 @@ func (b *bencher) queries(ctx context.Context) error {
 	}
 	fmt.Fprintf(w, "| CPU of serve per query, ms (/proc, 10 ms ticks) | %s | %s |\n", perQuery(serve1-serve0, one.sent), perQuery(serve2-serve1, many.sent))
 	fmt.Fprintf(w, "| CPU of the bench (the client) per query, ms | %s | %s |\n", perQuery(cpu1-cpu0, one.sent), perQuery(cpu2-cpu1, many.sent))
+	if gc0 != nil && gc1 != nil && gc2 != nil {
+		const cycles, pause, alloc = "go_gc_duration_seconds_count", "go_gc_duration_seconds_sum", "go_memstats_alloc_bytes_total"
+		perQ := func(a, b map[string]float64, name string, n int, scale float64) string {
+			return strconv.FormatFloat((b[name]-a[name])*scale/float64(max(n, 1)), 'f', 2, 64)
+		}
+		fmt.Fprintf(w, "| garbage collections of serve | %.0f | %.0f |\n", gc1[cycles]-gc0[cycles], gc2[cycles]-gc1[cycles])
+		fmt.Fprintf(w, "| stop-the-world GC pauses of serve per query, ms | %s | %s |\n", perQ(gc0, gc1, pause, one.sent, 1e3), perQ(gc1, gc2, pause, many.sent, 1e3))
+		fmt.Fprintf(w, "| allocated by serve per query, MB | %s | %s |\n", perQ(gc0, gc1, alloc, one.sent, 1e-6), perQ(gc1, gc2, alloc, many.sent, 1e-6))
+	}
 	fmt.Fprintf(w, "\nMemory of serve after the load runs: RSS %.0f MB, of which anonymous (Go heap and runtime) %.0f MB and file pages (mmapped index, binary) %.0f MB; peak RSS (VmHWM) %.0f MB. Load average after the load runs: %s.\n",
 		mb(rss), mb(rssAnon), mb(rssFile), mb(hwm), loadAfter)
 	if one.firstErr != "" || many.firstErr != "" {
@@ -1169,6 +1180,35 @@ func startServe(ctx context.Context, indexDir string, extra ...string) (*serveCh
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// goMetrics reads the unlabelled samples of serve's /metrics (the Go
+// runtime's among them), or nil if it cannot.
+func goMetrics(ctx context.Context, s *serveChild) map[string]float64 {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/metrics", nil)
+	if err != nil {
+		return nil
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(io.LimitReader(resp.Body, 4<<20))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 2 || strings.HasPrefix(f[0], "#") || strings.Contains(f[0], "{") {
+			continue
+		}
+		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+			out[f[0]] = v
+		}
+	}
+	return out
 }
 
 // procEnv returns the value of the variable name in the environment
