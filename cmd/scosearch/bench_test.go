@@ -18,6 +18,7 @@ func TestBenchSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds several indexes")
 	}
+	t.Setenv(asMainEnv, "1") // the queries part runs this binary as "serve"
 	var out, errOut bytes.Buffer
 	reportFile := filepath.Join(t.TempDir(), "report.md")
 	code := run(context.Background(), []string{"bench",
@@ -36,6 +37,7 @@ func TestBenchSmoke(t *testing.T) {
 		"# scosearch bench", "## Machine", "| Go | go1.",
 		"## Indexing", "| scosearch (words + bigrams) |", "| baseline: bleve cjk |", "| scosearch, bundled corpus |", "| index < 4× text |",
 		"## Queries", "| 1 client |", "| 4 clients |", "| baseline: scan, per query of the mix |", "| 1 client p50 ≤ 5 ms |",
+		"`scosearch serve --no-cache` as a child process", "| CPU of serve per query, ms (/proc, 10 ms ticks) |", "| garbage collections of serve |", "Memory of serve after the load runs: RSS ",
 		"### Where the time of a common query goes",
 		"## Growth", "| 1/2 |", "| all |",
 		"## Shards", "| 2 |",

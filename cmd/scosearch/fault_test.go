@@ -33,6 +33,10 @@ var (
 	testRoot      string
 )
 
+// asMainEnv, set to 1 in the environment of the test binary, makes it run
+// as the scosearch command (main) instead of the tests.
+const asMainEnv = "SCOSEARCH_TEST_AS_MAIN"
+
 // longTests reports whether the long versions of the fault tests run
 // (SCOSEARCH_LONG=1, for a nightly run): more kill points on a larger
 // corpus. The default run keeps the package within a few minutes on a
@@ -41,6 +45,12 @@ var (
 func longTests() bool { return os.Getenv("SCOSEARCH_LONG") == "1" }
 
 func TestMain(m *testing.M) {
+	// Run as the scosearch command when a test asks: bench re-executes
+	// its own program ("serve" for the queries part), which in a test is
+	// this test binary.
+	if os.Getenv(asMainEnv) == "1" {
+		main()
+	}
 	dir, err := os.MkdirTemp("", "scosearch-cmd-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

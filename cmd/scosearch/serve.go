@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	corpusDir := fs.String("corpus", "", "corpus to build the index from when there is none (default: the bundled corpus)")
 	reload := fs.Duration("reload-interval", 2*time.Second, "how often to look for an index swapped in by reindex (0: only on SIGHUP)")
 	watch := fs.Bool("watch", false, "reindex the --corpus directory in the background when its files change")
+	noCache := fs.Bool("no-cache", false, "answer every search from the index: the result and facet caches off, for benchmarks")
 	baseURL := fs.String("base-url", "", "public address of the site, e.g. https://sco.example.org, for the links of copied citations (default: http:// and the listen address)")
 	env := bindEnv(fs)
 	if code := parseFlags(fs, args); code >= 0 {
@@ -52,7 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	log.Info("configuration", "addr", *addr, "index", *indexDir, "corpus", orBundled(*corpusDir),
-		"reload_interval", *reload, "watch", *watch, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
+		"reload_interval", *reload, "watch", *watch, "no_cache", *noCache, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
 
 	meta, err := index.CurrentMeta(*indexDir)
 	switch {
@@ -104,9 +105,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	} else {
 		close(watched)
 	}
+	opts := []search.Option{search.WithLogger(log)}
+	if *noCache {
+		opts = append(opts, search.WithoutCache())
+	}
 	opened := make(chan error, 1)
 	go func() {
-		e, err := search.Open(*indexDir, search.WithLogger(log))
+		e, err := search.Open(*indexDir, opts...)
 		if err != nil {
 			engine.fail(err)
 			opened <- err

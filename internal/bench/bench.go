@@ -2,8 +2,9 @@
 // corpus with scosearch and with bleve's own cjk analyzer as a baseline,
 // loads a real server on 127.0.0.1 with a fixed query mix and compares it to
 // a brute-force substring scan, measures start-up, growth and shards, and
-// writes a Markdown report. Builds and the start-up run re-execute the
-// running program as "scosearch bench --child ..." and "scosearch serve".
+// writes a Markdown report. Builds re-execute the running program as
+// "scosearch bench --child ...", the queries and start-up parts as
+// "scosearch serve": the server users run, in its own process.
 // See BENCHMARKS.md for the figures of a run.
 package bench
 
@@ -13,7 +14,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -772,13 +772,17 @@ func (b *bencher) queries(ctx context.Context) error {
 	}
 	w := b.w
 	b.mix = append(queryMix(b.docs), distinctMix(b.docs, judgedQuestions(), mixPerClass)...)
-	s, err := startServer(ctx, b.fullIndex, search.WithoutCache())
+	// The server users run, in its own process: the bench holds the whole
+	// corpus for the scan baseline, and its heap must not weigh on the
+	// server's garbage collector.
+	s, err := startServe(ctx, b.fullIndex, "--no-cache")
 	if err != nil {
 		return err
 	}
 	defer s.stop()
-	fmt.Fprintf(w, "\n## Queries (uncached)\n\nLoad average before: %s. Server in process on %s with the engine's result and facet caches OFF, index of the whole corpus (1 shard); %d distinct queries (a fixed set and about %d drawn from the corpus per class, fixed seed); each load run is bounded by %d queries and %s.\n\n",
-		loadAvg(), s.base, len(b.mix), mixPerClass, b.c.Queries1, b.c.MaxLoad)
+	gogc := cmp.Or(procEnv(s.pid, "GOGC"), "unset (100)")
+	fmt.Fprintf(w, "\n## Queries (uncached)\n\nLoad average before: %s. Server: `scosearch serve --no-cache` as a child process on %s (the engine's result and facet caches OFF), index of the whole corpus (1 shard). The child inherits the bench's environment, so `GOGC=200 scosearch bench ...` sets GOGC for it too (its GOGC: %s); its log, a line per request, goes to a temporary file. %d distinct queries (a fixed set and about %d drawn from the corpus per class, fixed seed); each load run is bounded by %d queries and %s.\n\n",
+		loadAvg(), s.base, gogc, len(b.mix), mixPerClass, b.c.Queries1, b.c.MaxLoad)
 
 	// The first request of each query, after one warm-up query that loads
 	// the gse dictionary; totals recorded.
@@ -812,10 +816,16 @@ func (b *bencher) queries(ctx context.Context) error {
 		scanMed[i] = ds[len(ds)/2]
 	}
 
-	cpu0 := cpuTime()
+	// CPU of serve (from /proc) and of the bench, the client, per run.
+	// and its garbage collector's work, from its /metrics.
+	cpu0, serve0, gc0 := cpuTime(), procCPU(s.pid), goMetrics(ctx, s)
 	one := load(ctx, s.client, s.base, b.mix, 1, max(b.c.Queries1, len(b.mix)), b.c.MaxLoad)
-	cpuOne := cpuTime() - cpu0
+	cpu1, serve1, gc1 := cpuTime(), procCPU(s.pid), goMetrics(ctx, s)
 	many := load(ctx, s.client, s.base, b.mix, b.c.Clients, b.c.QueriesConcurrent, b.c.MaxLoad)
+	cpu2, serve2, gc2 := cpuTime(), procCPU(s.pid), goMetrics(ctx, s)
+	rss, rssAnon, rssFile, hwm := procStatusBytes(s.pid, "VmRSS"), procStatusBytes(s.pid, "RssAnon"), procStatusBytes(s.pid, "RssFile"), procStatusBytes(s.pid, "VmHWM")
+	loadAfter := loadAvg()
+	s.stop() // before diagnose opens its own engine
 
 	// Per class: the engine (1 client) beside the scan of the same queries.
 	fmt.Fprintf(w, "| class | queries | 1 client p50 ms | p99 ms | max ms | scan p50 ms | scan p50 / engine p50 |\n|---|---:|---:|---:|---:|---:|---:|\n")
@@ -883,9 +893,26 @@ func (b *bencher) queries(ctx context.Context) error {
 		float64(len(coldAll))/max(sumDur(coldAll).Seconds(), 1e-9))
 	fmt.Fprintf(w, "| baseline: scan, per query of the mix | %d | 0 | %s | %s | %s | %.0f |\n", len(scanAll), ms(pct(scanAll, 50)), ms(pct(scanAll, 99)), ms(pct(scanAll, 100)),
 		float64(len(scanAll))/max(sumDur(scanAll).Seconds(), 1e-9))
-	if one.sent > 0 {
-		fmt.Fprintf(w, "\nCPU of this process during the 1-client run: %s ms per query (server and client together).\n", ms(cpuOne/time.Duration(one.sent)))
+	fmt.Fprintf(w, "\n| serve (child process) | 1 client | %d clients |\n|---|---:|---:|\n", b.c.Clients)
+	perQuery := func(d time.Duration, n int) string {
+		if n == 0 {
+			return "–"
+		}
+		return ms(d / time.Duration(n))
 	}
+	fmt.Fprintf(w, "| CPU of serve per query, ms (/proc, 10 ms ticks) | %s | %s |\n", perQuery(serve1-serve0, one.sent), perQuery(serve2-serve1, many.sent))
+	fmt.Fprintf(w, "| CPU of the bench (the client) per query, ms | %s | %s |\n", perQuery(cpu1-cpu0, one.sent), perQuery(cpu2-cpu1, many.sent))
+	if gc0 != nil && gc1 != nil && gc2 != nil {
+		const cycles, pause, alloc = "go_gc_duration_seconds_count", "go_gc_duration_seconds_sum", "go_memstats_alloc_bytes_total"
+		perQ := func(a, b map[string]float64, name string, n int, scale float64) string {
+			return strconv.FormatFloat((b[name]-a[name])*scale/float64(max(n, 1)), 'f', 2, 64)
+		}
+		fmt.Fprintf(w, "| garbage collections of serve | %.0f | %.0f |\n", gc1[cycles]-gc0[cycles], gc2[cycles]-gc1[cycles])
+		fmt.Fprintf(w, "| stop-the-world GC pauses of serve per query, ms | %s | %s |\n", perQ(gc0, gc1, pause, one.sent, 1e3), perQ(gc1, gc2, pause, many.sent, 1e3))
+		fmt.Fprintf(w, "| allocated by serve per query, MB | %s | %s |\n", perQ(gc0, gc1, alloc, one.sent, 1e-6), perQ(gc1, gc2, alloc, many.sent, 1e-6))
+	}
+	fmt.Fprintf(w, "\nMemory of serve after the load runs: RSS %.0f MB, of which anonymous (Go heap and runtime) %.0f MB and file pages (mmapped index, binary) %.0f MB; peak RSS (VmHWM) %.0f MB. Load average after the load runs: %s.\n",
+		mb(rss), mb(rssAnon), mb(rssFile), mb(hwm), loadAfter)
 	if one.firstErr != "" || many.firstErr != "" {
 		fmt.Fprintf(w, "\nFirst error: %s %s\n", one.firstErr, many.firstErr)
 	}
@@ -901,7 +928,7 @@ func (b *bencher) queries(ctx context.Context) error {
 	}
 	fmt.Fprintf(w, "| %d clients ≥ 300 q/s, p99 ≤ 100 ms, 0 errors | %.0f q/s, p99 %s ms, %d errors | %s |\n", b.c.Clients, many.qps(), ms(pct(many.lat, 99)), many.errors,
 		met(many.qps() >= 300 && pct(many.lat, 99) <= 100*time.Millisecond && many.errors == 0))
-	return b.diagnose(ctx, s.engine)
+	return b.diagnose(ctx)
 }
 
 // mixPerClass is how many distinct queries of each class the mix draws.
@@ -933,7 +960,7 @@ func judgedQuestions() []string {
 // word's exact-substring query alone, zh.SubstringQuery as the engine
 // builds it: 10 hits, no fields, no facets), to show how far the engine's
 // own work is from bleve's floor.
-func (b *bencher) diagnose(ctx context.Context, _ *search.Engine) error {
+func (b *bencher) diagnose(ctx context.Context) error {
 	w := b.w
 	e, err := search.Open(b.fullIndex, search.WithoutCache())
 	if err != nil {
@@ -1003,65 +1030,19 @@ func (b *bencher) startup(ctx context.Context) error {
 	}
 	w := b.w
 	fmt.Fprintf(w, "\n## Start-up\n\nLoad average before: %s.\n\n", loadAvg())
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find own executable: %w", err)
-	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute) // start-up and the long load
 	defer cancel()
-	start := time.Now()
-	cmd := exec.CommandContext(ctx, exe, "serve", "--addr", "127.0.0.1:0", "--index", b.fullIndex, "--reload-interval", "0")
-	stderr, err := cmd.StderrPipe()
+	child, err := startServe(ctx, b.fullIndex)
 	if err != nil {
 		return err
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start serve: %w", err)
-	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	}()
-	// The address is in the "serving" log line.
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			if i := strings.Index(line, "url=http://"); i >= 0 && !sent {
-				u := strings.Fields(line[i+len("url="):])[0]
-				addr <- strings.TrimSuffix(u, "/")
-				sent = true
-			}
-		}
-		if !sent {
-			close(addr)
-		}
-	}()
-	var base string
-	select {
-	case base = <-addr:
-	case <-ctx.Done():
-		return fmt.Errorf("serve did not start: %w", ctx.Err())
-	}
-	if base == "" {
-		return errors.New("serve exited without serving")
-	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	defer child.stop()
+	start, base, client, pid := child.started, child.base, child.client, child.pid
 	healthz, err := firstAnswer(ctx, client, base+"/healthz")
 	if err != nil {
 		return err
 	}
 	tHealth := time.Since(start)
-	pid := strconv.Itoa(cmd.Process.Pid)
 	cpuHealth := procCPU(pid)
 	_ = healthz
 	if _, err := apiSearch(ctx, client, base, benchQuery{Q: "国家"}); err != nil {
@@ -1120,6 +1101,129 @@ func (b *bencher) startup(ctx context.Context) error {
 	fmt.Fprintf(w, "| of which file pages (mmapped index segments, binary) | %.0f MB | | |\n", mb(rssFile))
 	fmt.Fprintf(w, "| peak RSS (VmHWM) | %.0f MB | | |\n", mb(hwm))
 	return nil
+}
+
+// serveChild is "scosearch serve" run as a child process on 127.0.0.1:0:
+// the server users run, in its own process, with its own heap and garbage
+// collector. It inherits the bench's environment (GOGC, GOMEMLIMIT).
+type serveChild struct {
+	base    string // http://127.0.0.1:PORT
+	pid     string
+	started time.Time // just before the process started
+	client  *http.Client
+	stop    func() // interrupts serve and waits for it (kills it after 20 s); idempotent
+}
+
+// startServe starts the running program as "serve" on indexDir with the
+// extra flags and returns once it listens (its "serving" log line, which
+// holds the address). Its log (a line per request) goes to a temporary
+// file, as to a log file or journal, not to a pipe the bench must drain:
+// a full pipe would stall serve's requests on its logger. The child ends
+// with ctx or stop.
+func startServe(ctx context.Context, indexDir string, extra ...string) (*serveChild, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find own executable: %w", err)
+	}
+	logFile, err := os.CreateTemp("", "scosearch-bench-serve-*.log")
+	if err != nil {
+		return nil, fmt.Errorf("serve's log: %w", err)
+	}
+	logPath := logFile.Name()
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--index", indexDir, "--reload-interval", "0"}, extra...)
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Stderr = logFile
+	started := time.Now()
+	err = cmd.Start()
+	logFile.Close() // the child has its own descriptor
+	if err != nil {
+		os.Remove(logPath)
+		return nil, fmt.Errorf("start serve: %w", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	tr := &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: time.Minute}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			tr.CloseIdleConnections()
+			_ = cmd.Process.Signal(os.Interrupt)
+			select {
+			case <-exited:
+			case <-time.After(20 * time.Second):
+				_ = cmd.Process.Kill()
+				<-exited
+			}
+			os.Remove(logPath)
+		})
+	}
+	// The address is in the "serving" log line.
+	for {
+		data, err := os.ReadFile(logPath)
+		if err != nil {
+			stop()
+			return nil, fmt.Errorf("serve's log: %w", err)
+		}
+		if i := bytes.Index(data, []byte("url=http://")); i >= 0 {
+			if f := strings.Fields(string(data[i+len("url="):])); len(f) > 0 && bytes.IndexByte(data[i:], '\n') >= 0 {
+				return &serveChild{base: strings.TrimSuffix(f[0], "/"), pid: strconv.Itoa(cmd.Process.Pid), started: started,
+					client: &http.Client{Transport: tr, Timeout: 30 * time.Second}, stop: stop}, nil
+			}
+		}
+		select {
+		case <-exited:
+			stop()
+			return nil, fmt.Errorf("serve exited without serving: %s", lastLines(string(data), 3))
+		case <-ctx.Done():
+			stop()
+			return nil, fmt.Errorf("serve did not start: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// goMetrics reads the unlabelled samples of serve's /metrics (the Go
+// runtime's among them), or nil if it cannot.
+func goMetrics(ctx context.Context, s *serveChild) map[string]float64 {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/metrics", nil)
+	if err != nil {
+		return nil
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(io.LimitReader(resp.Body, 4<<20))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 2 || strings.HasPrefix(f[0], "#") || strings.Contains(f[0], "{") {
+			continue
+		}
+		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+			out[f[0]] = v
+		}
+	}
+	return out
+}
+
+// procEnv returns the value of the variable name in the environment
+// process pid started with ("" if unset or unknown).
+func procEnv(pid, name string) string {
+	data, err := os.ReadFile(filepath.Join("/proc", pid, "environ"))
+	if err != nil {
+		return ""
+	}
+	for _, kv := range strings.Split(string(data), "\x00") {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // firstAnswer polls url until it answers 200, for at most ctx.
