@@ -24,6 +24,8 @@ require (
 	golang.org/x/text v0.44.0
 )
 
+require golang.org/x/sync v0.25.0
+
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.14.5 // indirect
 	github.com/andybalholm/cascadia v1.3.3 // indirect

@@ -20,6 +20,12 @@ import (
 
 // api adapts a JSON handler: errors become {"error": "..."}.
 func (s *Server) api(h handlerFunc) http.Handler {
+	return s.admit(s.light(h))
+}
+
+// light is api for the endpoints that do no search work (health, the
+// OpenAPI document): they never wait for a turn.
+func (s *Server) light(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.serveError(w, r, err)

@@ -22,11 +22,11 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // page adapts a page handler: errors become HTML error pages.
 func (s *Server) page(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.serveError(w, r, err)
 		}
-	})
+	}))
 }
 
 // searchPage is the data of search.tmpl, used for / and /search.

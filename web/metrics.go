@@ -25,6 +25,8 @@ import (
 //	scosearch_search_duration_seconds                     time in the Searcher's Search (pages and API)
 //	scosearch_render_duration_seconds{template}           time executing a page template
 //	scosearch_search_timeouts_total                       requests whose work outlived SearchTimeout
+//	scosearch_http_waiting                                requests waiting for their turn to search (admit.go)
+//	scosearch_http_busy_total                             requests that waited SearchTimeout and got 503
 //	scosearch_result_cache_hits_total, _misses_total      the engine's result cache
 //	scosearch_index_info{generation}                      1, naming the generation searched
 //	scosearch_index_documents, scosearch_index_paragraphs
@@ -42,6 +44,8 @@ type metrics struct {
 	search   prometheus.Histogram
 	render   *prometheus.HistogramVec
 	timeouts prometheus.Counter
+	waiting  prometheus.Gauge
+	busy     prometheus.Counter
 }
 
 // latencyBuckets run from a cached answer (under a millisecond) to the
@@ -79,8 +83,16 @@ func newMetrics(s *Server, log *slog.Logger) *metrics {
 			Name: "scosearch_search_timeouts_total",
 			Help: "Requests whose work on the index outlived the search timeout (answered 503).",
 		}),
+		waiting: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "scosearch_http_waiting",
+			Help: "Requests waiting for their turn to search (at most MaxSearches search at once).",
+		}),
+		busy: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "scosearch_http_busy_total",
+			Help: "Requests that waited the search timeout for their turn and were answered 503.",
+		}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.search, m.render, m.timeouts,
+	m.registry.MustRegister(m.requests, m.latency, m.search, m.render, m.timeouts, m.waiting, m.busy,
 		engineCollector{s},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

@@ -80,6 +80,10 @@ type Options struct {
 	// ShutdownTimeout bounds how long Serve waits for in-flight requests
 	// after its context is cancelled. Default DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// MaxSearches is the most requests doing search work at once (pages
+	// and the API); the others wait their turn, see admit.go. Default
+	// DefaultMaxSearches().
+	MaxSearches int
 	// BaseURL, e.g. "https://sco.example.org", begins the absolute links
 	// of copied citations (see ParseBaseURL). Default: none, a citation
 	// holds the path only. The links of the pages are relative, and
@@ -126,6 +130,9 @@ func (o Options) withDefaults() Options {
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if o.MaxSearches <= 0 {
+		o.MaxSearches = DefaultMaxSearches()
+	}
 	return o
 }
 
@@ -137,6 +144,7 @@ type Server struct {
 	pages    *pages
 	handler  http.Handler
 	metrics  *metrics
+	admitter *admitter
 }
 
 // New returns a Server answering from s. It fails only if the embedded
@@ -153,7 +161,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 	if opts.BaseURL, err = ParseBaseURL(opts.BaseURL); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	srv := &Server{searcher: s, opts: opts, log: opts.Logger, pages: p}
+	srv := &Server{searcher: s, opts: opts, log: opts.Logger, pages: p, admitter: newAdmitter(opts.MaxSearches)}
 	srv.metrics = newMetrics(srv, opts.Logger)
 	srv.handler = srv.middleware(srv.routes())
 	return srv, nil
@@ -186,9 +194,9 @@ func (s *Server) routes() *mux.Router {
 	r.Handle("/api/suggest", s.api(s.handleAPISuggest)).Methods(get...)
 	r.Handle("/api/trends", s.api(s.handleAPITrends)).Methods(get...)
 	r.Handle("/api/compare", s.api(s.handleAPICompare)).Methods(get...)
-	r.Handle("/api/openapi.json", s.api(s.handleOpenAPI)).Methods(get...)
-	r.Handle("/healthz", s.api(s.handleHealthz)).Methods(get...)
-	r.Handle("/readyz", s.api(s.handleReadyz)).Methods(get...)
+	r.Handle("/api/openapi.json", s.light(s.handleOpenAPI)).Methods(get...)
+	r.Handle("/healthz", s.light(s.handleHealthz)).Methods(get...)
+	r.Handle("/readyz", s.light(s.handleReadyz)).Methods(get...)
 	r.HandleFunc("/metrics", s.handleMetrics).Methods(get...)
 
 	// Assets.

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	reload := fs.Duration("reload-interval", 2*time.Second, "how often to look for an index swapped in by reindex (0: only on SIGHUP)")
 	watch := fs.Bool("watch", false, "reindex the --corpus directory in the background when its files change")
 	noCache := fs.Bool("no-cache", false, "answer every search from the index: the result and facet caches off, for benchmarks")
+	maxSearches := fs.Int("max-searches", web.DefaultMaxSearches(), "requests searching at once; the others wait their turn (default: the CPUs Go runs on)")
 	baseURL := fs.String("base-url", "", "public address of the site, e.g. https://sco.example.org, for the links of copied citations (default: http:// and the listen address)")
 	env := bindEnv(fs)
 	if code := parseFlags(fs, args); code >= 0 {
@@ -43,6 +44,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fs.Usage()
 		return exitUsage
 	}
+	if *maxSearches < 1 {
+		fmt.Fprintf(stderr, "scosearch serve: --max-searches must be at least 1\n")
+		return exitUsage
+	}
 	if _, err := web.ParseBaseURL(*baseURL); err != nil {
 		fmt.Fprintf(stderr, "scosearch serve: --base-url: %v\n", strings.TrimPrefix(err.Error(), "base URL "))
 		return exitUsage
@@ -53,7 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	log.Info("configuration", "addr", *addr, "index", *indexDir, "corpus", orBundled(*corpusDir),
-		"reload_interval", *reload, "watch", *watch, "no_cache", *noCache, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
+		"reload_interval", *reload, "watch", *watch, "no_cache", *noCache, "max_searches", *maxSearches, "base_url", *baseURL, "from_env", strings.Join(fromEnv, ","), "version", version())
 
 	meta, err := index.CurrentMeta(*indexDir)
 	switch {
@@ -84,7 +89,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *baseURL == "" {
 		*baseURL = listenBaseURL(ln.Addr(), log)
 	}
-	srv, err := web.New(engine, web.Options{Logger: log, BaseURL: *baseURL})
+	srv, err := web.New(engine, web.Options{Logger: log, BaseURL: *baseURL, MaxSearches: *maxSearches})
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "scosearch serve: %v\n", err)
