@@ -61,6 +61,12 @@ func (g *generation) dates() []dateGroup {
 // fetchByDate is fetch for SortDate (see above): size hits from offset,
 // in date order, the facets of all matches when facets is set.
 func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
+	if _, ok := q.(*query.BooleanQuery); !ok {
+		// Each step wraps q in a BooleanQuery with its filter, which
+		// scores a lone clause a rounding apart (a conjunction of one):
+		// wrapped here too, every path scores alike.
+		q = query.NewBooleanQuery([]query.Query{q}, nil, nil)
+	}
 	count := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	count.Score = "none"
 	var counting *countingQuery
