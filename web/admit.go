@@ -39,12 +39,7 @@ func newAdmitter(n int) *admitter {
 // admit wraps h: it runs once a slot is free.
 func (s *Server) admit(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.opts.SearchTimeout)
-		s.metrics.waiting.Inc()
-		err := s.admitter.slots.Acquire(ctx, 1)
-		s.metrics.waiting.Dec()
-		cancel()
-		if err != nil {
+		if err := s.wait(r.Context()); err != nil {
 			if r.Context().Err() != nil {
 				return // the client left while waiting: nobody to answer
 			}
@@ -56,4 +51,17 @@ func (s *Server) admit(h http.Handler) http.Handler {
 		defer s.admitter.slots.Release(1)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// wait takes a turn: at once if one is free (whatever the context says),
+// else within SearchTimeout.
+func (s *Server) wait(ctx context.Context) error {
+	if s.admitter.slots.TryAcquire(1) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.opts.SearchTimeout)
+	defer cancel()
+	s.metrics.waiting.Inc()
+	defer s.metrics.waiting.Dec()
+	return s.admitter.slots.Acquire(ctx, 1)
 }
