@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/numeric"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"github.com/scosearch/scosearch/index"
@@ -68,7 +67,7 @@ func (s *storedReader) close() error {
 }
 
 // load sets dm.Fields to the stored fields of dm named in fields, as bleve
-// would (text as string, numbers as float64).
+// would (text as string).
 func (s *storedReader) load(dm *bsearch.DocumentMatch, fields []string) error {
 	if len(dm.IndexInternalID) != 8 {
 		return fmt.Errorf("hit %s: no document number", dm.ID)
@@ -85,13 +84,8 @@ func (s *storedReader) load(dm *bsearch.DocumentMatch, fields []string) error {
 		if !slices.Contains(fields, name) {
 			return true
 		}
-		switch typ {
-		case 't':
+		if typ == 't' { // a paragraph stores text fields only (index.NewMapping)
 			dm.Fields[name] = string(val)
-		case 'n':
-			if v, err := numeric.PrefixCoded(val).Int64(); err == nil {
-				dm.Fields[name] = numeric.Int64ToFloat64(v)
-			}
 		}
 		return true
 	})
