@@ -29,12 +29,13 @@ import (
 // position not checked), as bleve's MultiPhraseQuery.
 type Query struct {
 	terms [][]string
-	field string
-	boost *query.Boost
+	fieldBoost
 }
 
 // New returns the phrase of terms in field.
-func New(terms [][]string, field string) *Query { return &Query{terms: terms, field: field} }
+func New(terms [][]string, field string) *Query {
+	return &Query{terms: terms, fieldBoost: fieldBoost{field: field}}
+}
 
 // NewTerms returns the phrase of one term per position ("" for a position
 // not checked) in field, as bleve's NewPhraseQuery.
@@ -46,13 +47,19 @@ func NewTerms(terms []string, field string) *Query {
 	return New(mterms, field)
 }
 
-// SetBoost, Boost, SetField and Field make it a FieldableQuery, as bleve's
+// fieldBoost is the field and boost of a phrase query. Its SetBoost,
+// Boost, SetField and Field make the query a FieldableQuery, as bleve's
 // phrase queries are: bleve reads the field of every such query for the
 // statistics of BM25 across shards.
-func (q *Query) SetBoost(b float64) { bb := query.Boost(b); q.boost = &bb }
-func (q *Query) Boost() float64     { return q.boost.Value() }
-func (q *Query) SetField(f string)  { q.field = f }
-func (q *Query) Field() string      { return q.field }
+type fieldBoost struct {
+	field string
+	boost *query.Boost
+}
+
+func (q *fieldBoost) SetBoost(b float64) { bb := query.Boost(b); q.boost = &bb }
+func (q *fieldBoost) Boost() float64     { return q.boost.Value() }
+func (q *fieldBoost) SetField(f string)  { q.field = f }
+func (q *fieldBoost) Field() string      { return q.field }
 
 // Searcher builds, as bleve's phrase searcher does, a term searcher with
 // term vectors per position of one term (a disjunction of them for a
@@ -222,20 +229,15 @@ func (s *phraseSearcher) Close() error               { return s.must.Close() }
 // its tokens make the phrase, several at one position standing for each
 // other.
 type MatchQuery struct {
-	text, field, analyzer string
-	boost                 *query.Boost
+	text, analyzer string
+	fieldBoost
 }
 
 // NewMatch returns the phrase of text analysed by analyzer ("" for the
 // field's) in field.
 func NewMatch(text, field, analyzer string) *MatchQuery {
-	return &MatchQuery{text: text, field: field, analyzer: analyzer}
+	return &MatchQuery{text: text, analyzer: analyzer, fieldBoost: fieldBoost{field: field}}
 }
-
-func (q *MatchQuery) SetBoost(b float64) { bb := query.Boost(b); q.boost = &bb }
-func (q *MatchQuery) Boost() float64     { return q.boost.Value() }
-func (q *MatchQuery) SetField(f string)  { q.field = f }
-func (q *MatchQuery) Field() string      { return q.field }
 
 // Searcher analyses the text as bleve's MatchPhraseQuery does and searches
 // its phrase; no tokens match nothing.
