@@ -26,6 +26,8 @@ require (
 
 require golang.org/x/sync v0.25.0
 
+require github.com/klauspost/compress v1.20.1
+
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.14.5 // indirect
 	github.com/andybalholm/cascadia v1.3.3 // indirect

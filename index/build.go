@@ -540,11 +540,14 @@ func (b *builder) write(w *writer, todo []*corpus.Document) error {
 	if batchSize < 0 {
 		batchSize = DefaultBatchSize
 	}
+	if err := w.textFor(todo); err != nil {
+		return err
+	}
 	pr := Progress{Stage: "index", TotalDocuments: len(todo), TotalBytes: b.report.Bytes}
 	batchBytes := 0
 	for _, d := range todo {
 		for _, p := range d.Paragraphs {
-			if err := w.add(ParagraphID(d.ID, p.N), shardOf(d.ID, b.shards), newParagraphDoc(d, p)); err != nil {
+			if err := w.add(InternalID(d.ID, p.N), shardOf(d.ID, b.shards), newParagraphDoc(d, p, w.text.encode(p.Section, p.Text))); err != nil {
 				return err
 			}
 			pr.Paragraphs++
@@ -813,6 +816,39 @@ type writer struct {
 	shards  []bleve.Index
 	batches []*bleve.Batch
 	pending int
+	// text encodes the stored text (stored.go), with the dictionary of
+	// the previous generation (copied with its shards) or, on a full
+	// build, one trained on the corpus (textFor).
+	text   *textEncoder
+	copied bool // the shards are copies of a previous generation
+}
+
+// textFor sets w.text: the copies' dictionary, or a new one trained on
+// docs (the whole corpus: a full build), given to every shard.
+func (w *writer) textFor(docs []*corpus.Document) error {
+	if w.text != nil {
+		return nil
+	}
+	var dict []byte
+	if w.copied {
+		d, err := w.shards[0].GetInternal([]byte(textDictKey))
+		if err != nil {
+			return fmt.Errorf("read text dictionary: %w", err)
+		}
+		dict = d
+	} else if dict = trainTextDict(docs); dict != nil {
+		for i, s := range w.shards {
+			if err := s.SetInternal([]byte(textDictKey), dict); err != nil {
+				return fmt.Errorf("shard %d: write text dictionary: %w", i, err)
+			}
+		}
+	}
+	t, err := newTextEncoder(dict)
+	if err != nil {
+		return err
+	}
+	w.text = t
+	return nil
 }
 
 // newWriter creates the shards of a new generation in dir, as copies of the
@@ -825,7 +861,7 @@ func newWriter(dir, prev string, prevMeta Meta, shards int) (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{}
+	w := &writer{copied: prev != ""}
 	for i := 0; i < shards; i++ {
 		var idx bleve.Index
 		if prev != "" {
@@ -933,7 +969,7 @@ func (w *writer) add(id string, shard int, doc paragraphDoc) error {
 
 func (w *writer) deleteDoc(d DocMeta) {
 	for n := 1; n <= d.Paragraphs; n++ {
-		w.batches[d.Shard].Delete(ParagraphID(d.ID, n))
+		w.batches[d.Shard].Delete(InternalID(d.ID, n))
 		w.pending++
 	}
 }
@@ -969,6 +1005,9 @@ func (w *writer) count() (uint64, error) {
 
 // close closes the shards once; later calls do nothing.
 func (w *writer) close() error {
+	if w.text != nil {
+		w.text.close()
+	}
 	var errs []error
 	for _, s := range w.shards {
 		if s == nil {

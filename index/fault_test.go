@@ -42,7 +42,9 @@ func faultCorpus(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-// storedParagraphs returns every paragraph of the index: id -> stored text.
+// storedParagraphs returns every paragraph of the index: paragraph id
+// (index.ParagraphID; an id of no document of the metadata as it is) ->
+// stored text.
 func storedParagraphs(t *testing.T, x *index.Index) map[string]string {
 	t.Helper()
 	n, err := x.Bleve().DocCount()
@@ -50,15 +52,27 @@ func storedParagraphs(t *testing.T, x *index.Index) map[string]string {
 		t.Fatal(err)
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), int(n)+1, 0, false)
-	req.Fields = []string{index.FieldText}
+	req.Fields = []string{index.FieldStored}
 	res, err := x.Bleve().Search(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	byKey := map[string]string{}
+	for _, d := range x.Meta().Documents {
+		byKey[index.DocKey(d.ID)] = d.ID
+	}
 	out := make(map[string]string, len(res.Hits))
 	for _, h := range res.Hits {
-		s, _ := h.Fields[index.FieldText].(string)
-		out[h.ID] = s
+		v, _ := h.Fields[index.FieldStored].(string)
+		_, text, err := x.Text().Decode([]byte(v))
+		if err != nil {
+			t.Errorf("paragraph %s: %v", h.ID, err)
+		}
+		id := h.ID
+		if key, n, ok := index.SplitInternalID(h.ID); ok && byKey[key] != "" {
+			id = index.ParagraphID(byKey[key], n)
+		}
+		out[id] = text
 	}
 	return out
 }

@@ -30,7 +30,8 @@ const (
 	FieldLang    = "lang"    // keyword
 	FieldSection = "section" // keyword
 	FieldN       = "n"       // paragraph number as NKey, keyword with doc values (sorts and ranges)
-	FieldText    = "text"    // paragraph text, stored, not indexed as such: see the fields below and lang
+	FieldText    = "text"    // paragraph text, not indexed as such (see the fields below and lang), not stored: see FieldStored
+	FieldStored  = "stored"  // the paragraph's section and text, compressed (stored.go): the one stored field
 	FieldBigram  = "bigram"  // the text as folded character bigrams (every language), not stored, with term vectors
 	FieldChar    = "char"    // each distinct folded letter or digit of the text once, not stored, no term vectors
 )
@@ -74,6 +75,7 @@ type paragraphDoc struct {
 	Section string `json:"section"`
 	N       string `json:"n"`
 	Text    string `json:"text"`
+	Stored  string `json:"stored"` // textEncoder.encode(Section, Text)
 	// Words holds Text under its language's code (lang.Of(Lang)), the
 	// one property indexed into that language's fields.
 	Words map[string]string `json:"words"`
@@ -82,14 +84,14 @@ type paragraphDoc struct {
 // BleveType makes bleve index a paragraphDoc with the paragraph mapping.
 func (paragraphDoc) BleveType() string { return DocType }
 
-func newParagraphDoc(d *corpus.Document, p corpus.Paragraph) paragraphDoc {
+func newParagraphDoc(d *corpus.Document, p corpus.Paragraph, stored string) paragraphDoc {
 	year := ""
 	if len(d.Date) >= 4 {
 		year = d.Date[:4]
 	}
 	return paragraphDoc{
 		Doc: d.ID, DocKey: DocKey(d.ID), Title: d.Title, Date: d.Date, Year: year, Place: d.Place,
-		Lang: d.Lang, Section: p.Section, N: NKey(p.N), Text: p.Text,
+		Lang: d.Lang, Section: p.Section, N: NKey(p.N), Text: p.Text, Stored: stored,
 		Words: map[string]string{lang.Of(d.Lang).Code: p.Text},
 	}
 }
@@ -114,12 +116,34 @@ func NKey(n int) string {
 	return string(rune('0'+len(d))) + d
 }
 
-// Stored fields: a paragraph stores its text and section only. Its document
-// and number are in its id (SplitParagraphID); date, place, language and
-// title are its document's (DocMeta). Storing them too cost more than the
-// text (10% of the index of a part of the laws corpus): bleve compresses
-// each paragraph's stored fields alone, so the same long document id was
-// stored once per paragraph.
+// InternalID is the bleve id of paragraph n of document doc: DocKey(doc)
+// then NKey(n), 12 bytes for most paragraphs where ParagraphID takes 83 on
+// average on the laws corpus (its ids hold Chinese titles): bleve stores
+// the id with every paragraph and keeps a dictionary of them (8% of the
+// laws index). Hits are given their ParagraphID by the search package.
+func InternalID(doc string, n int) string { return DocKey(doc) + NKey(n) }
+
+// SplitInternalID splits an id made by InternalID into the DocKey of its
+// document and its paragraph number.
+func SplitInternalID(id string) (key string, n int, ok bool) {
+	const k = 8 // len(DocKey(...))
+	if len(id) < k+2 || int(id[k]-'0') != len(id)-k-1 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[k+1:])
+	if err != nil || n < 0 || NKey(n) != id[k:] {
+		return "", 0, false
+	}
+	return id[:k], n, true
+}
+
+// Stored fields: a paragraph stores its section and text only, in one
+// compressed value (FieldStored, stored.go). Its document and number are in
+// its id (SplitInternalID); date, place, language and title are its
+// document's (DocMeta). Storing them too cost more than the text (10% of
+// the index of a part of the laws corpus): bleve compresses each
+// paragraph's stored fields alone, so the same long document id was stored
+// once per paragraph.
 
 // NewMapping returns the index mapping of scosearch: one document type,
 // paragraph, with BM25 scoring.
@@ -138,21 +162,22 @@ func NewMapping() (mapping.IndexMapping, error) {
 		// doc values only where a sort (date, doc) or a facet (section)
 		// reads them; year, place and lang are filters: their postings do
 		f.DocValues = name == FieldDoc || name == FieldDate || name == FieldSection
-		f.Store = name == FieldSection
 		p.AddFieldMappingsAt(name, f)
 	}
 	p.AddFieldMappingsAt(FieldDocKey, keywordField()) // bleve keeps doc values of indexed fields only
 	p.AddFieldMappingsAt(FieldN, keywordField())
 
-	// The text is stored for hits and snippets; every paragraph's text
-	// is indexed as bigrams and characters (exact substrings in any
-	// language), its words in its language's fields only.
-	text := bleve.NewTextFieldMapping()
-	text.Index = false
-	text.Store = true
-	text.IncludeTermVectors = false
-	text.IncludeInAll = false
-	text.DocValues = false
+	// Every paragraph's text is indexed as bigrams and characters (exact
+	// substrings in any language), its words in its language's fields
+	// only; it is stored, with the section, in FieldStored.
+	stored := bleve.NewTextFieldMapping()
+	stored.Analyzer = keyword.Name
+	stored.Index = false
+	stored.Store = true
+	stored.IncludeTermVectors = false
+	stored.IncludeInAll = false
+	stored.DocValues = false
+	p.AddFieldMappingsAt(FieldStored, stored)
 	bigrams := bleve.NewTextFieldMapping()
 	bigrams.Name = FieldBigram
 	bigrams.Analyzer = zh.AnalyzerBigramPositions
@@ -167,7 +192,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 	chars.IncludeTermVectors = false
 	chars.IncludeInAll = false
 	chars.DocValues = false
-	p.AddFieldMappingsAt(FieldText, text, bigrams, chars)
+	p.AddFieldMappingsAt(FieldText, bigrams, chars)
 
 	words := bleve.NewDocumentStaticMapping()
 	for _, l := range lang.All() {
@@ -226,7 +251,8 @@ func indexedForm(d *corpus.Document, shard int) (string, error) {
 		return "", fmt.Errorf("hash document %s: %w", d.ID, err)
 	}
 	for _, p := range d.Paragraphs {
-		if err := enc.Encode(newParagraphDoc(d, p)); err != nil {
+		// (the stored value is Section and Text again)
+		if err := enc.Encode(newParagraphDoc(d, p, "")); err != nil {
 			return "", fmt.Errorf("hash document %s: %w", d.ID, err)
 		}
 	}

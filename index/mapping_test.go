@@ -33,6 +33,30 @@ func TestSplitParagraphID(t *testing.T) {
 	}
 }
 
+// TestInternalID: the short bleve id of a paragraph splits back into its
+// document's key and its number, and nothing else passes as one.
+func TestInternalID(t *testing.T) {
+	for _, tc := range []struct {
+		doc string
+		n   int
+	}{{"2019-bishkek-declaration", 1}, {"刑法/刑法修正案（七）", 12}, {"x", 9}, {"x", 10}, {"x", 123456}} {
+		id := index.InternalID(tc.doc, tc.n)
+		key, n, ok := index.SplitInternalID(id)
+		if !ok || key != index.DocKey(tc.doc) || n != tc.n {
+			t.Errorf("SplitInternalID(InternalID(%q, %d) = %q) = %q, %d, %v; want %q, %d, true", tc.doc, tc.n, id, key, n, ok, index.DocKey(tc.doc), tc.n)
+		}
+		if len(id) > 16 {
+			t.Errorf("InternalID(%q, %d) = %q: %d bytes, want a short id", tc.doc, tc.n, id, len(id))
+		}
+	}
+	key := index.DocKey("x")
+	for _, id := range []string{"", key, key + "1", key + "312", key + "205", key + "2x1", key[:7] + "15", "2019-bishkek-declaration-p12", key + "1a"} {
+		if k, n, ok := index.SplitInternalID(id); ok {
+			t.Errorf("SplitInternalID(%q) = %q, %d, true; want not an id", id, k, n)
+		}
+	}
+}
+
 // TestNKeyOrder: the order of NKey strings is the order of the numbers, on
 // both sides of every change in the count of digits.
 func TestNKeyOrder(t *testing.T) {

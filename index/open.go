@@ -32,7 +32,7 @@ var (
 
 // FormatVersion changes whenever the mapping or the layout of an index
 // changes in a way that needs a rebuild.
-const FormatVersion = 7 // 3: the char field; 4: the dockey field; 5: words per language (index/lang); 6: no title field, words without positions; 7: text and section stored alone, n a keyword (NKey), similar.json.gz
+const FormatVersion = 8 // 3: the char field; 4: the dockey field; 5: words per language (index/lang); 6: no title field, words without positions; 7: text and section stored alone, n a keyword (NKey), similar.json.gz; 8: short ids (InternalID), section and text stored compressed (stored.go)
 
 const (
 	currentFile = "CURRENT"        // names the current generation directory
@@ -96,6 +96,7 @@ type Index struct {
 	meta   Meta
 	shards []bleve.Index
 	bleve  bleve.Index // the single shard, or an alias over all of them
+	text   *TextDecoder
 
 	closeOnce sync.Once
 	closeErr  error
@@ -110,6 +111,10 @@ func (x *Index) Bleve() bleve.Index { return x.bleve }
 // frequency). Callers must not write to them.
 func (x *Index) Shards() []bleve.Index { return x.shards }
 
+// Text decodes the stored value of a paragraph (FieldStored) of this
+// index into its section and text.
+func (x *Index) Text() *TextDecoder { return x.text }
+
 // Dir returns the generation directory that was opened.
 func (x *Index) Dir() string { return x.dir }
 
@@ -123,6 +128,7 @@ func (x *Index) Close() error {
 }
 
 func (x *Index) closeShards() {
+	x.text.close()
 	var errs []error
 	for _, s := range x.shards {
 		if err := s.Close(); err != nil {
@@ -255,6 +261,10 @@ func openGeneration(gen string, opts OpenOptions) (*Index, error) {
 			_ = x.Close()
 			return nil, err
 		}
+	}
+	if x.text, err = newTextDecoder(x.shards); err != nil {
+		_ = x.Close()
+		return nil, fmt.Errorf("%w: %q: %v; run scosearch reindex --full", ErrDamaged, gen, err)
 	}
 	x.bleve = x.shards[0]
 	if len(x.shards) > 1 {

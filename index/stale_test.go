@@ -28,8 +28,8 @@ func fieldHits(t *testing.T, x *index.Index, doc, field, value string) []string 
 	}
 	ids := []string{}
 	for _, h := range res.Hits {
-		if strings.HasPrefix(h.ID, doc+"-p") {
-			ids = append(ids, h.ID)
+		if key, n, ok := index.SplitInternalID(h.ID); ok && key == index.DocKey(doc) {
+			ids = append(ids, index.ParagraphID(doc, n))
 		}
 	}
 	sort.Strings(ids)

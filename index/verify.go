@@ -171,26 +171,34 @@ func verifyDocTerms(idx bleve.Index, dir string, docs []DocMeta) error {
 }
 
 // verifyStored reads back the first and last paragraph of up to sampleDocs
-// documents spread over docs: each must be there with its text.
+// documents spread over docs: each must be there with its text, which must
+// decode with the shard's dictionary.
 func verifyStored(idx bleve.Index, dir string, docs []DocMeta) error {
+	dec, err := newTextDecoder([]bleve.Index{idx})
+	if err != nil {
+		return fmt.Errorf("%w: %q: %v; run scosearch reindex --full", ErrDamaged, dir, err)
+	}
+	defer dec.close()
 	step := max(1, len(docs)/sampleDocs)
 	for i := 0; i < len(docs); i += step {
 		d := docs[i]
 		for _, n := range []int{1, d.Paragraphs} {
 			id := ParagraphID(d.ID, n)
-			doc, err := idx.Document(id)
+			doc, err := idx.Document(InternalID(d.ID, n))
 			if err != nil {
 				return fmt.Errorf("%w: %q: read paragraph %s: %v; run scosearch reindex --full", ErrDamaged, dir, id, err)
 			}
 			if doc == nil {
 				return fmt.Errorf("%w: %q: paragraph %s is missing; run scosearch reindex --full", ErrDamaged, dir, id)
 			}
-			text := false
+			var stored []byte
 			doc.VisitFields(func(f bleveindex.Field) {
-				text = text || f.Name() == FieldText && len(f.Value()) > 0
+				if f.Name() == FieldStored {
+					stored = f.Value()
+				}
 			})
-			if !text {
-				return fmt.Errorf("%w: %q: paragraph %s has no stored text; run scosearch reindex --full", ErrDamaged, dir, id)
+			if _, text, err := dec.Decode(stored); err != nil || text == "" {
+				return fmt.Errorf("%w: %q: paragraph %s has no stored text (%v); run scosearch reindex --full", ErrDamaged, dir, id, err)
 			}
 		}
 	}

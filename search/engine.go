@@ -288,10 +288,6 @@ func (e *Engine) release(g *generation) error {
 	return nil
 }
 
-// Stored fields loaded for a hit; its document's title, date, place and
-// language come from the generation's metadata (see run.fetch).
-var hitFields = []string{index.FieldSection, index.FieldText}
-
 // normalise checks a Request and fills in its defaults.
 func (r Request) normalise() (Request, error) {
 	switch {
@@ -598,18 +594,20 @@ func (g *generation) paragraphs(ctx context.Context, doc string, lo, hi int) ([]
 	span := query.NewTermRangeInclusiveQuery(index.NKey(lo), index.NKey(hi), &yes, &yes)
 	span.SetField(index.FieldN)
 	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{inDoc, span}), hi-lo+1, 0, false)
-	br.Fields = []string{index.FieldSection, index.FieldText}
+	g.withStored(br)
 	br.SortByCustom(bsearch.SortOrder{
 		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsString},
 		&bsearch.SortDocID{},
 	})
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+	if err == nil {
+		err = g.loadHits(sr, true)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("paragraphs %d-%d of %q: %w", lo, hi, doc, err)
 	}
 	out := make([]Paragraph, 0, len(sr.Hits))
 	for _, dm := range sr.Hits {
-		setIDFields(dm)
 		n, _ := dm.Fields[index.FieldN].(float64)
 		section, _ := dm.Fields[index.FieldSection].(string)
 		text, _ := dm.Fields[index.FieldText].(string)

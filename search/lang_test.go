@@ -327,12 +327,15 @@ func TestLangFields(t *testing.T) {
 	}
 }
 
-// searchIDs returns the ids of the paragraphs matching q in g (at most
+// searchIDs returns the ids (index.ParagraphID) of the paragraphs matching q in g (at most
 // 10,000).
 func searchIDs(t *testing.T, g *generation, q query.Query) []string {
 	t.Helper()
 	sr, err := g.idx.Bleve().Search(bleve.NewSearchRequestOptions(q, 10000, 0, false))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.loadHits(sr, false); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string

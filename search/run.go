@@ -357,9 +357,7 @@ func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets
 // fetchSorted is fetch with bleve sorting every match.
 func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
-	if s.g.stored == nil {
-		br.Fields = hitFields
-	}
+	s.g.withStored(br)
 	br.SortByCustom(sortOrder(s.req.Sort))
 	var counting *countingQuery
 	if facets {
@@ -377,12 +375,8 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
-	if s.g.stored != nil {
-		for _, dm := range sr.Hits {
-			if err := s.g.stored.load(dm, hitFields); err != nil {
-				return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
-			}
-		}
+	if err := s.g.loadHits(sr, true); err != nil {
+		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
 	if facets {
 		if s.counted, err = s.facetsOfSearch(ctx, q, sr, counting); err != nil {
@@ -391,7 +385,6 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		s.countedOf = sr
 	}
 	for _, dm := range sr.Hits {
-		setIDFields(dm)
 		doc, _ := dm.Fields[index.FieldDoc].(string)
 		d := s.g.docs[doc]
 		dm.Fields[index.FieldTitle], dm.Fields[index.FieldDate] = d.Title, d.Date

@@ -2,9 +2,9 @@ package search
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
@@ -66,9 +66,9 @@ func (s *storedReader) close() error {
 	return s.snap.Close()
 }
 
-// load sets dm.Fields to the stored fields of dm named in fields, as bleve
-// would (text as string).
-func (s *storedReader) load(dm *bsearch.DocumentMatch, fields []string) error {
+// load sets dm.Fields[FieldSection] and [FieldText] from the stored value
+// of hit dm, decoded with text.
+func (s *storedReader) load(dm *bsearch.DocumentMatch, text *index.TextDecoder) error {
 	if len(dm.IndexInternalID) != 8 {
 		return fmt.Errorf("hit %s: no document number", dm.ID)
 	}
@@ -77,33 +77,85 @@ func (s *storedReader) load(dm *bsearch.DocumentMatch, fields []string) error {
 	if i < 0 {
 		return fmt.Errorf("hit %s: document number %d is in no segment", dm.ID, num)
 	}
-	if dm.Fields == nil {
-		dm.Fields = make(map[string]any, len(fields)+4)
-	}
-	return s.segs[i].VisitDocument(num-s.offsets[i], func(name string, typ byte, val []byte, _ []uint64) bool {
-		if !slices.Contains(fields, name) {
-			return true
-		}
-		if typ == 't' { // a paragraph stores text fields only (index.NewMapping)
-			dm.Fields[name] = string(val)
+	// val is zap's buffer, reused once VisitDocument returns: decoded
+	// (copied) within
+	errStored := fmt.Errorf("hit %s: no stored text", dm.ID)
+	err := s.segs[i].VisitDocument(num-s.offsets[i], func(name string, _ byte, val []byte, _ []uint64) bool {
+		if name == index.FieldStored {
+			errStored = setStored(dm, val, text)
+			return false
 		}
 		return true
 	})
+	if err != nil {
+		return fmt.Errorf("hit %s: %w", dm.ID, err)
+	}
+	return errStored
 }
 
-// setIDFields sets the document and paragraph number fields of hit dm
-// (FieldDoc as a string, FieldN as a float64, as the rest of the package
-// reads them) from its id: the index does not store them.
-func setIDFields(dm *bsearch.DocumentMatch) {
-	doc, n, ok := index.SplitParagraphID(dm.ID)
-	if !ok {
-		return // not a paragraph id: cannot happen in a scosearch index
+// setStored sets the section and text fields of hit dm from its stored
+// value.
+func setStored(dm *bsearch.DocumentMatch, stored []byte, text *index.TextDecoder) error {
+	section, t, err := text.Decode(stored)
+	if err != nil {
+		return fmt.Errorf("hit %s: %w", dm.ID, err)
 	}
 	if dm.Fields == nil {
 		dm.Fields = make(map[string]any, 8)
 	}
+	dm.Fields[index.FieldSection], dm.Fields[index.FieldText] = section, t
+	return nil
+}
+
+// withStored asks br for the stored value of each hit when bleve is to
+// load it (no storedReader: several shards); loadHits decodes it.
+func (g *generation) withStored(br *bleve.SearchRequest) {
+	if g.stored == nil {
+		br.Fields = []string{index.FieldStored}
+	}
+}
+
+// loadHits gives every hit of sr its paragraph id, document and number
+// (setIDFields) and, with text, its section and text.
+func (g *generation) loadHits(sr *bleve.SearchResult, text bool) error {
+	for _, dm := range sr.Hits {
+		if text {
+			var err error
+			if g.stored != nil {
+				err = g.stored.load(dm, g.idx.Text())
+			} else {
+				v, _ := dm.Fields[index.FieldStored].(string)
+				delete(dm.Fields, index.FieldStored)
+				err = setStored(dm, []byte(v), g.idx.Text())
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := g.setIDFields(dm); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setIDFields gives hit dm its paragraph id (index.ParagraphID: bleve's is
+// index.InternalID) and sets its document and paragraph number fields
+// (FieldDoc as a string, FieldN as a float64, as the rest of the package
+// reads them): the index does not store them.
+func (g *generation) setIDFields(dm *bsearch.DocumentMatch) error {
+	key, n, ok := index.SplitInternalID(dm.ID)
+	doc, known := g.byKey[key]
+	if !ok || !known {
+		return fmt.Errorf("hit %q: not a paragraph of this index", dm.ID)
+	}
+	if dm.Fields == nil {
+		dm.Fields = make(map[string]any, 8)
+	}
+	dm.ID = index.ParagraphID(doc, n)
 	dm.Fields[index.FieldDoc] = doc
 	dm.Fields[index.FieldN] = float64(n)
+	return nil
 }
 
 // docFreq is the number of paragraphs holding term in field: the sum over

@@ -158,10 +158,13 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 		return nil
 	}
 	br := bleve.NewSearchRequestOptions(p.full, total, 0, false)
-	br.Fields = []string{index.FieldText}
+	g.withStored(br)
 	br.Score = "none"
 	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}})
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+	if err == nil {
+		err = g.loadHits(sr, true)
+	}
 	if err != nil {
 		return err
 	}
@@ -169,7 +172,6 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 		d.Occurrences = new(int)
 	}
 	for _, dm := range sr.Hits {
-		setIDFields(dm)
 		doc, _ := dm.Fields[index.FieldDoc].(string)
 		nf, _ := dm.Fields[index.FieldN].(float64)
 		text, _ := dm.Fields[index.FieldText].(string)
@@ -199,11 +201,11 @@ func (g *generation) firstMatch(ctx context.Context, p plan, doc string) (int, e
 	if len(sr.Hits) == 0 {
 		return 0, fmt.Errorf("first match in %q: none", doc)
 	}
-	_, n, ok := index.SplitParagraphID(sr.Hits[0].ID)
-	if !ok {
-		return 0, fmt.Errorf("first match in %q: hit %q is not a paragraph", doc, sr.Hits[0].ID)
+	if err := g.setIDFields(sr.Hits[0]); err != nil {
+		return 0, fmt.Errorf("first match in %q: %w", doc, err)
 	}
-	return n, nil
+	n, _ := sr.Hits[0].Fields[index.FieldN].(float64)
+	return int(n), nil
 }
 
 // newTrends assembles a Trends from the counts by document.
