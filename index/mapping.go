@@ -154,6 +154,13 @@ func NewMapping() (mapping.IndexMapping, error) {
 		f.IncludeInAll = false
 		f.DocValues = true
 		f.Store = false
+		// no term vectors: bleve's keyword mapping keeps a position and
+		// offsets of every value (about 10 bytes a paragraph a field, 7% of
+		// the laws index) that no query of a keyword reads
+		f.IncludeTermVectors = false
+		// nor frequencies and norms: a keyword is a filter, never scored
+		// (search/query.go gives a required one no weight)
+		f.SkipFreqNorm = true
 		return f
 	}
 	p := bleve.NewDocumentStaticMapping()
