@@ -491,8 +491,15 @@ func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, e
 	b.meta = Meta{Format: FormatVersion, Analyzer: lang.Fingerprint(), Shards: b.shards}
 	var todo []*corpus.Document
 	var dels []DocMeta
+	keys := make(map[string]string, len(docs)) // DocKey -> id
 	for i := range docs {
 		d := &docs[i]
+		k := DocKey(d.ID)
+		if other, ok := keys[k]; ok && other != d.ID {
+			// (48 bits of SHA-256: about one chance in 50,000 for 100,000 documents)
+			return nil, nil, fmt.Errorf("documents %q and %q have the same key %s in the index; rename one", other, d.ID, k)
+		}
+		keys[k] = d.ID
 		dm, err := b.docMeta(d)
 		if err != nil {
 			return nil, nil, err

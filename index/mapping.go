@@ -22,14 +22,13 @@ import (
 // Field names of a paragraph in the index.
 const (
 	FieldDoc     = "doc"     // document id, keyword
-	FieldDocKey  = "dockey"  // DocKey of the document id, keyword with doc values: the doc facet counts it
 	FieldTitle   = "title"   // document title: in DocMeta, not indexed (hits get it from the generation)
 	FieldDate    = "date"    // "2019-06-14", keyword (ISO dates sort and range as strings)
 	FieldYear    = "year"    // "2019", keyword, for facets and year: filters
 	FieldPlace   = "place"   // keyword
 	FieldLang    = "lang"    // keyword
 	FieldSection = "section" // keyword
-	FieldN       = "n"       // paragraph number as NKey, keyword with doc values (sorts and ranges)
+	FieldN       = "n"       // paragraph number as NKey, keyword (ranges; InternalID sorts in its order)
 	FieldText    = "text"    // paragraph text, not indexed as such (see the fields below and lang), not stored: see FieldStored
 	FieldStored  = "stored"  // the paragraph's section and text, compressed (stored.go): the one stored field
 	FieldBigram  = "bigram"  // the text as folded character bigrams (every language), not stored, with term vectors
@@ -66,7 +65,6 @@ func SplitParagraphID(id string) (doc string, n int, ok bool) {
 // paragraphDoc is what is indexed for one paragraph.
 type paragraphDoc struct {
 	Doc     string `json:"doc"`
-	DocKey  string `json:"dockey"`
 	Title   string `json:"title"`
 	Date    string `json:"date"`
 	Year    string `json:"year"`
@@ -90,16 +88,15 @@ func newParagraphDoc(d *corpus.Document, p corpus.Paragraph, stored string) para
 		year = d.Date[:4]
 	}
 	return paragraphDoc{
-		Doc: d.ID, DocKey: DocKey(d.ID), Title: d.Title, Date: d.Date, Year: year, Place: d.Place,
+		Doc: d.ID, Title: d.Title, Date: d.Date, Year: year, Place: d.Place,
 		Lang: d.Lang, Section: p.Section, N: NKey(p.N), Text: p.Text, Stored: stored,
 		Words: map[string]string{lang.Of(d.Lang).Code: p.Text},
 	}
 }
 
 // DocKey is a short key of a document id (8 characters: 48 bits of its
-// SHA-256), the value of FieldDocKey. Counting matches by document reads
-// one value per match: the keys are a fraction of the size of the ids of
-// the laws corpus (about 60 bytes), and so are the doc values to read.
+// SHA-256), the start of the InternalID of its paragraphs. Build fails on
+// two documents of one key.
 func DocKey(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return base64.RawURLEncoding.EncodeToString(sum[:6])
@@ -171,8 +168,11 @@ func NewMapping() (mapping.IndexMapping, error) {
 		f.DocValues = name == FieldDoc || name == FieldDate || name == FieldSection
 		p.AddFieldMappingsAt(name, f)
 	}
-	p.AddFieldMappingsAt(FieldDocKey, keywordField()) // bleve keeps doc values of indexed fields only
-	p.AddFieldMappingsAt(FieldN, keywordField())
+	n := keywordField()
+	// ranges of paragraphs read the postings; the paragraphs of a document
+	// sort by id (InternalID), which orders them by number
+	n.DocValues = false
+	p.AddFieldMappingsAt(FieldN, n)
 
 	// Every paragraph's text is indexed as bigrams and characters (exact
 	// substrings in any language), its words in its language's fields

@@ -32,7 +32,7 @@ const textDictKey = "scosearch/text-dict"
 // taken evenly from the corpus, and statistics from up to dictSamples
 // paragraphs; below minDictHistory bytes of text the text is stored raw.
 const (
-	dictHistory    = 128 << 10
+	dictHistory    = 256 << 10
 	dictSamples    = 20000
 	minDictHistory = 16 << 10
 )

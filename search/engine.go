@@ -101,8 +101,8 @@ type generation struct {
 	docs map[string]index.DocMeta
 	// parasBy counts its paragraphs by filter value (parasByFilter).
 	parasBy map[string]int
-	// byKey maps index.DocKey of each document id to the id: the doc facet
-	// counts keys.
+	// byKey maps index.DocKey of each document id to the id: bleve's ids
+	// of hits (index.InternalID) begin with the key.
 	byKey map[string]string
 	// multilingual: its documents are in more than one language (the
 	// lang facet is counted).
@@ -333,7 +333,8 @@ func (r Request) parse() (qand, error) {
 // score alone: any other sort key makes bleve load doc values for every hit,
 // which doubled the cost of a common word; ties keep bleve's internal
 // document order, stable within a generation, so paging is stable. Date
-// order is broken by document, paragraph number and id.
+// order is broken by document, then paragraph number (the order of
+// index.InternalID within a document).
 func sortOrder(s string) bsearch.SortOrder {
 	if s != SortDate {
 		return bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
@@ -341,8 +342,7 @@ func sortOrder(s string) bsearch.SortOrder {
 	return bsearch.SortOrder{
 		&bsearch.SortField{Field: index.FieldDate, Desc: true, Missing: bsearch.SortFieldMissingLast},
 		&bsearch.SortField{Field: index.FieldDoc, Missing: bsearch.SortFieldMissingLast},
-		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast},
-		&bsearch.SortDocID{},
+		&bsearch.SortDocID{}, // index.InternalID: in one document, the paragraphs' order
 	}
 }
 
@@ -595,10 +595,7 @@ func (g *generation) paragraphs(ctx context.Context, doc string, lo, hi int) ([]
 	span.SetField(index.FieldN)
 	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{inDoc, span}), hi-lo+1, 0, false)
 	g.withStored(br)
-	br.SortByCustom(bsearch.SortOrder{
-		&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsString},
-		&bsearch.SortDocID{},
-	})
+	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}}) // index.InternalID: in one document, by number
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
 	if err == nil {
 		err = g.loadHits(sr, true)

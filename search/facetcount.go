@@ -41,21 +41,21 @@ type tableOnce struct {
 	err   error
 }
 
-// table returns the snapshot's docTable, waiting for it; byKey turns
-// index.DocKey values into document ids.
-func (s *storedReader) table(byKey map[string]string) (*docTable, error) {
-	s.buildTable(byKey)
+// table returns the snapshot's docTable, waiting for it; docs are the
+// generation's documents.
+func (s *storedReader) table(docs map[string]index.DocMeta) (*docTable, error) {
+	s.buildTable(docs)
 	<-s.tbl.done
 	return s.tbl.t, s.tbl.err
 }
 
 // readyTable returns the docTable if it is built, else nil (and has it
 // built).
-func (s *storedReader) readyTable(byKey map[string]string) *docTable {
+func (s *storedReader) readyTable(docs map[string]index.DocMeta) *docTable {
 	if s == nil {
 		return nil
 	}
-	s.buildTable(byKey)
+	s.buildTable(docs)
 	select {
 	case <-s.tbl.done:
 		if s.tbl.err != nil {
@@ -68,7 +68,7 @@ func (s *storedReader) readyTable(byKey map[string]string) *docTable {
 }
 
 // buildTable starts building the docTable, once.
-func (s *storedReader) buildTable(byKey map[string]string) {
+func (s *storedReader) buildTable(docs map[string]index.DocMeta) {
 	s.tbl.start.Do(func() {
 		s.tbl.done = make(chan struct{})
 		go func() {
@@ -78,9 +78,9 @@ func (s *storedReader) buildTable(byKey map[string]string) {
 				n = s.offsets[k-1] + s.segs[k-1].Segment().Count()
 			}
 			t := &docTable{doc: make([]uint32, n), section: make([]uint32, n)}
-			err := s.fill(index.FieldDocKey, t.doc, &t.docs, func(term string) (string, bool) {
-				id, ok := byKey[term]
-				return id, ok
+			err := s.fill(index.FieldDoc, t.doc, &t.docs, func(term string) (string, bool) {
+				_, ok := docs[term]
+				return term, ok
 			})
 			if err == nil {
 				err = s.fill(index.FieldSection, t.section, &t.sections, func(term string) (string, bool) { return term, true })

@@ -35,7 +35,7 @@ func TestFacetTable(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := &run{e: e, g: g, req: Request{Query: q}, plan: newPlan(root), withSections: sections}
-			tbl, err := g.stored.table(g.byKey)
+			tbl, err := g.stored.table(g.docs)
 			if err != nil {
 				t.Fatal(err)
 			}

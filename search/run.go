@@ -277,7 +277,7 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 
 // table is the generation's table of documents and sections
 // (facetcount.go), or nil: several shards, or not built yet.
-func (s *run) table() *docTable { return s.g.stored.readyTable(s.g.byKey) }
+func (s *run) table() *docTable { return s.g.stored.readyTable(s.g.docs) }
 
 // countingQuery wraps q to count its facets with the table as bleve walks
 // its matches; nil without the table.
@@ -305,20 +305,19 @@ func (s *run) facetsOfSearch(ctx context.Context, q query.Query, sr *bleve.Searc
 	return func() facetCounts { return c }, err
 }
 
-// addDocFacet asks br to count its matches by document (by index.DocKey:
-// read back with facetsOf).
+// addDocFacet asks br to count its matches by document (read back with
+// facetsOf).
 func (g *generation) addDocFacet(br *bleve.SearchRequest) {
-	br.AddFacet(index.FieldDocKey, bleve.NewFacetRequest(index.FieldDocKey, len(g.docs)+1))
+	br.AddFacet(index.FieldDoc, bleve.NewFacetRequest(index.FieldDoc, len(g.docs)+1))
 }
 
-// facetsOf reads the facets of a bleve result, document keys turned
-// into document ids.
+// facetsOf reads the facets of a bleve result.
 func (g *generation) facetsOf(sr *bleve.SearchResult) facetCounts {
 	c := facetCounts{doc: map[string]int{}, section: map[string]int{}}
-	if f := sr.Facets[index.FieldDocKey]; f != nil && f.Terms != nil {
+	if f := sr.Facets[index.FieldDoc]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			if id, ok := g.byKey[t.Term]; ok {
-				c.doc[id] = t.Count
+			if _, ok := g.docs[t.Term]; ok {
+				c.doc[t.Term] = t.Count
 			}
 		}
 	}

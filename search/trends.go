@@ -193,7 +193,7 @@ func (g *generation) firstMatch(ctx context.Context, p plan, doc string) (int, e
 	inDoc.SetField(index.FieldDoc)
 	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{p.full, inDoc}), 1, 0, false)
 	br.Score = "none"
-	br.SortByCustom(bsearch.SortOrder{&bsearch.SortField{Field: index.FieldN, Type: bsearch.SortFieldAsString}})
+	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}}) // index.InternalID: in one document, by number
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return 0, err
