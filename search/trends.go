@@ -105,18 +105,15 @@ func (e *Engine) Trends(ctx context.Context, q string) (*Trends, error) {
 
 	byDoc := map[string]*TrendDocument{}
 	firstN := map[string]int{} // the first matching paragraph of each document
-	// The paragraphs by document: bleve's doc facet, no hit loaded.
-	cr := bleve.NewSearchRequestOptions(p.full, 0, 0, false)
-	g.addDocFacet(cr)
-	cs, err := g.idx.Bleve().SearchInContext(ctx, cr)
+	// The paragraphs by document, no hit loaded.
+	counts, total, err := g.countByDoc(ctx, q, p.full)
 	if err != nil {
 		return nil, fmt.Errorf("trends of %q: %w", q, err)
 	}
-	for doc, n := range g.facetsOf(cs).doc {
+	for doc, n := range counts {
 		m := g.docs[doc]
 		byDoc[doc] = &TrendDocument{ID: doc, Title: m.Title, Date: m.Date, Paragraphs: n}
 	}
-	total := int(cs.Total)
 	counted := total <= cmp.Or(e.opts.trendsTextLimit, TrendsTextLimit)
 	if counted {
 		// The occurrences: every match's text, in one request without
@@ -149,6 +146,27 @@ func (e *Engine) Trends(ctx context.Context, q string) (*Trends, error) {
 // 40 µs (an id lookup and the stored fields): 10,000 of them take 0.4 s,
 // the 70,817 paragraphs of 人民 in the laws corpus 2.9 s.
 const TrendsTextLimit = 10000
+
+// countByDoc counts the matches of q (the query text) by document: with
+// the facet table (a third faster for 人民 than bleve's facet, which reads
+// the document id of every match), else with bleve's doc facet.
+func (g *generation) countByDoc(ctx context.Context, text string, q query.Query) (map[string]int, int, error) {
+	if g.stored != nil {
+		t, err := g.stored.table(g.docs)
+		if err != nil {
+			return nil, 0, err
+		}
+		c, n, err := (&run{g: g, req: Request{Query: text}}).countByTable(ctx, t, q)
+		return c.doc, int(n), err
+	}
+	cr := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	g.addDocFacet(cr)
+	cs, err := g.idx.Bleve().SearchInContext(ctx, cr)
+	if err != nil {
+		return nil, 0, err
+	}
+	return g.facetsOf(cs).doc, int(cs.Total), nil
+}
 
 // countOccurrences reads the text of the total matches of p and adds
 // their occurrences to byDoc, and the first matching paragraph of each
