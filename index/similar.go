@@ -92,7 +92,13 @@ func findSimilar(ctx context.Context, docs []corpus.Document) (map[string][]Simi
 		set []uint32 // sorted hashes of its distinct folded bigrams
 	}
 	var paras []para
-	buckets := map[uint64][]int32{}
+	// keys[i*bands+b] is paragraph i's bucket in band b; a band's buckets
+	// of more than maxBucket paragraphs are not compared
+	var keys []uint64
+	var buckets [bands]map[uint64][]int32
+	for b := range buckets {
+		buckets[b] = map[uint64][]int32{}
+	}
 	for di, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("similar paragraphs: %w", err)
@@ -110,32 +116,44 @@ func findSimilar(ctx context.Context, docs []corpus.Document) (map[string][]Simi
 				for _, h := range sig[band*minhashes/bands : (band+1)*minhashes/bands] {
 					key = mix(key ^ uint64(h))
 				}
-				if bk := buckets[key]; len(bk) <= maxBucket {
-					buckets[key] = append(bk, i)
+				keys = append(keys, key)
+				if bk := buckets[band][key]; len(bk) <= maxBucket {
+					buckets[band][key] = append(bk, i)
 				}
 			}
 		}
 	}
-	best := make(map[int32][]Similar)
-	seen := map[[2]int32]bool{}
-	for _, bk := range buckets {
-		if len(bk) > maxBucket {
-			continue
+	// comparedBefore: i and j met in a compared bucket of a band before
+	// band (a pair is compared once, in the first band it shares)
+	comparedBefore := func(i, j int32, band int) bool {
+		ki, kj := keys[int(i)*bands:int(i)*bands+band], keys[int(j)*bands:int(j)*bands+band]
+		for b := range band {
+			if ki[b] == kj[b] && len(buckets[b][ki[b]]) <= maxBucket {
+				return true
+			}
 		}
-		for x := range bk {
-			for y := x + 1; y < len(bk); y++ {
-				i, j := bk[x], bk[y]
-				if paras[i].doc == paras[j].doc || seen[[2]int32{i, j}] {
-					continue
+		return false
+	}
+	best := make(map[int32][]Similar)
+	for band := range bands {
+		for _, bk := range buckets[band] {
+			if len(bk) > maxBucket {
+				continue
+			}
+			for x := range bk {
+				for y := x + 1; y < len(bk); y++ {
+					i, j := bk[x], bk[y]
+					if paras[i].doc == paras[j].doc || comparedBefore(i, j, band) {
+						continue
+					}
+					s := zh.Jaccard(paras[i].set, paras[j].set)
+					if s < SimilarThreshold {
+						continue
+					}
+					s = float64(int(s*1000+0.5)) / 1000
+					best[i] = append(best[i], Similar{ID: paras[j].id, Similarity: s})
+					best[j] = append(best[j], Similar{ID: paras[i].id, Similarity: s})
 				}
-				seen[[2]int32{i, j}] = true
-				s := zh.Jaccard(paras[i].set, paras[j].set)
-				if s < SimilarThreshold {
-					continue
-				}
-				s = float64(int(s*1000+0.5)) / 1000
-				best[i] = append(best[i], Similar{ID: paras[j].id, Similarity: s})
-				best[j] = append(best[j], Similar{ID: paras[i].id, Similarity: s})
 			}
 		}
 	}

@@ -56,6 +56,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	if *child != "" {
+		if *child == "build" {
+			batchGC() // as reindex does; the cjk baseline keeps Go's default
+		}
 		if err := bench.Child(ctx, *child, c.Corpus, *childIndex, *childShards, *childBatch, c.CPUProfile, stdout); err != nil {
 			fmt.Fprintf(stderr, "scosearch bench: %v\n", err)
 			return exitFailure

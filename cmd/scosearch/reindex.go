@@ -30,6 +30,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	batchGC()
 	if _, err := env.apply(os.LookupEnv); err != nil {
 		fmt.Fprintf(stderr, "scosearch reindex: %v\n", err)
 		return exitUsage
