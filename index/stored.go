@@ -164,8 +164,8 @@ func (t *TextDecoder) Decode(v []byte) (section, text string, err error) {
 	if k <= 0 || n > uint64(len(payload)-k) {
 		return "", "", fmt.Errorf("%w: bad section length", errStored)
 	}
-	rest := payload[k:]
-	return string(rest[:n]), string(rest[n:]), nil
+	rest := string(payload[k:]) // one copy for both
+	return rest[:n], rest[n:], nil
 }
 
 func (t *TextDecoder) close() {
