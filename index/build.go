@@ -179,6 +179,20 @@ func Build(ctx context.Context, corpusDir, indexDir string, opts BuildOptions) (
 	if err != nil {
 		return nil, err
 	}
+	if b.prev != "" && b.report.Bytes > b.kept {
+		// Most of the text is new (the bundled corpus replaced by the
+		// user's, say): a full build costs at most twice the analysis,
+		// trains the text dictionary on this corpus (stored.go: the
+		// laws text takes 30 MB with its own dictionary, 47 MB with the
+		// bundled declaration's) and merges each shard into one segment.
+		b.report.FullReason = fmt.Sprintf("more text to analyse (%d bytes) than to keep (%d bytes)", b.report.Bytes, b.kept)
+		b.log.Info("index: building from scratch: " + b.report.FullReason)
+		b.prev, b.prevMeta, b.report.Full = "", Meta{}, true
+		b.report.Reused, b.report.Removed, b.report.Bytes = 0, 0, 0
+		if todo, dels, err = b.plan(docs); err != nil {
+			return nil, err
+		}
+	}
 	if b.unchanged(todo, dels) {
 		// Nothing to analyse, remove or record: no generation is written.
 		swapped = true // nothing was made to remove
@@ -257,6 +271,9 @@ type builder struct {
 	prevMeta Meta
 	meta     Meta // of the new generation
 	report   Report
+	// kept counts the text bytes of the documents an incremental build
+	// reuses (see plan)
+	kept int64
 	// hooksCalled: a read of the corpus called opts.Corpus's hooks.
 	hooksCalled bool
 }
@@ -489,6 +506,7 @@ func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, e
 		old[d.ID] = d
 	}
 	b.meta = Meta{Format: FormatVersion, Analyzer: lang.Fingerprint(), Shards: b.shards}
+	b.kept = 0
 	var todo []*corpus.Document
 	var dels []DocMeta
 	keys := make(map[string]string, len(docs)) // DocKey -> id
@@ -509,6 +527,9 @@ func (b *builder) plan(docs []corpus.Document) ([]*corpus.Document, []DocMeta, e
 		o, found := old[d.ID]
 		if found && b.prev != "" && o.Form != "" && o.Form == dm.Form && o.Shard == dm.Shard && o.Paragraphs == dm.Paragraphs {
 			b.report.Reused++
+			for _, p := range d.Paragraphs {
+				b.kept += int64(len(p.Text))
+			}
 			delete(old, d.ID)
 			continue
 		}

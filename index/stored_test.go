@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -139,54 +140,60 @@ func TestStoredTextDamaged(t *testing.T) {
 	}
 }
 
-// TestTextDictionaryKeptByIncrementalBuild: a full build trains the
-// dictionary; an incremental build reuses the copied shards' one, and
-// every paragraph of both generations reads back.
-func TestTextDictionaryKeptByIncrementalBuild(t *testing.T) {
+// TestTextDictionaryAcrossBuilds: a full build trains the dictionary; an
+// incremental build that adds little reuses the copied shards' one; a
+// build that would analyse more text than it keeps (the bundled corpus
+// replaced by another) builds afresh, with a dictionary of the new text.
+// Every paragraph reads back each time.
+func TestTextDictionaryAcrossBuilds(t *testing.T) {
 	dir, sco := t.TempDir(), t.TempDir()
 	if err := os.CopyFS(sco, os.DirFS(filepath.Join("..", "testdata", "sco"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Build(context.Background(), sco, dir, BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	dict := func() []byte {
+	dictAndCheck := func() []byte {
+		t.Helper()
 		x, err := Open(dir, OpenOptions{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer x.Close()
+		if err := verifyStored(x.Shards()[0], dir, x.Meta().Documents); err != nil {
+			t.Error(err)
+		}
 		d, err := x.Shards()[0].GetInternal([]byte(textDictKey))
 		if err != nil || len(d) == 0 {
 			t.Fatalf("no text dictionary in the index (%v)", err)
 		}
 		return d
 	}
-	first := dict()
-	// an incremental build adding the bundled declaration
-	decl, err := os.ReadFile(filepath.Join("..", "testdata", "corpus", "2019-bishkek-declaration.zh.txt"))
-	if err != nil {
+	build := func(corpusDir string) *Report {
+		t.Helper()
+		rep, err := Build(context.Background(), corpusDir, dir, BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	build(sco)
+	first := dictAndCheck()
+
+	// a small document added: incremental, the same dictionary
+	if err := os.WriteFile(filepath.Join(sco, "2025-note.zh.txt"), []byte("上合组织成员国外长理事会会议在天津举行。\n\n会议通过联合公报。\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(sco, "2019-bishkek-declaration.zh.txt"), decl, 0o644); err != nil {
-		t.Fatal(err)
+	if rep := build(sco); rep.Full || rep.Analysed != 1 {
+		t.Fatalf("a document added: full %v (%s), %d analysed; want it alone analysed", rep.Full, rep.FullReason, rep.Analysed)
 	}
-	rep, err := Build(context.Background(), sco, dir, BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
+	if string(dictAndCheck()) != string(first) {
+		t.Error("an incremental build changed the text dictionary")
 	}
-	if rep.Full || rep.Analysed != 1 {
-		t.Fatalf("the second build: full %v (%s), %d analysed; want one document added", rep.Full, rep.FullReason, rep.Analysed)
+
+	// another corpus: a full build, a dictionary of its text
+	rep := build(filepath.Join("..", "testdata", "corpus"))
+	if !rep.Full || !strings.Contains(rep.FullReason, "more text to analyse") {
+		t.Fatalf("the corpus replaced: full %v, reason %q; want a full build, more text to analyse than to keep", rep.Full, rep.FullReason)
 	}
-	if string(dict()) != string(first) {
-		t.Error("the incremental build changed the text dictionary")
-	}
-	x, err := Open(dir, OpenOptions{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	if err := verifyStored(x.Shards()[0], dir, x.Meta().Documents); err != nil {
-		t.Error(err)
+	if string(dictAndCheck()) == string(first) {
+		t.Error("the corpus replaced, the text dictionary is still the old corpus's")
 	}
 }
