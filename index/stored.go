@@ -41,11 +41,11 @@ const (
 // docs, the same for the same corpus; nil when the corpus holds too little
 // text to train one (it is then stored raw).
 func trainTextDict(docs []*corpus.Document) []byte {
-	var paras [][]byte
+	var paras []string // (not copied: only the picked ones are)
 	total := 0
 	for _, d := range docs {
 		for _, p := range d.Paragraphs {
-			paras = append(paras, []byte(p.Text))
+			paras = append(paras, p.Text)
 			total += len(p.Text)
 		}
 	}
@@ -63,7 +63,7 @@ func trainTextDict(docs []*corpus.Document) []byte {
 	}
 	samples := make([][]byte, 0, min(dictSamples, len(paras)))
 	for i, s := 0, max(1, len(paras)/dictSamples); i < len(paras) && len(samples) < dictSamples; i += s {
-		samples = append(samples, paras[i])
+		samples = append(samples, []byte(paras[i]))
 	}
 	dict, err := zstd.BuildDict(zstd.BuildDictOptions{
 		ID: crc32.ChecksumIEEE(hist) | 1, Contents: samples, History: hist[:min(len(hist), dictHistory)],
