@@ -72,7 +72,7 @@ func TestStoredTextRoundTrip(t *testing.T) {
 
 // decoderOf returns a TextDecoder with dict, as an index whose shard holds
 // it would open one.
-func decoderOf(t *testing.T, dict []byte) *TextDecoder {
+func decoderOf(t testing.TB, dict []byte) *TextDecoder {
 	t.Helper()
 	m, err := NewMapping()
 	if err != nil {
@@ -196,4 +196,33 @@ func TestTextDictionaryAcrossBuilds(t *testing.T) {
 	if string(dictAndCheck()) == string(first) {
 		t.Error("the corpus replaced, the text dictionary is still the old corpus's")
 	}
+}
+
+// FuzzTextDecode: any stored value decodes to an error or to a section and
+// a text, never a panic; a value made by the encoder decodes to what went
+// in.
+func FuzzTextDecode(f *testing.F) {
+	docs, _, err := corpus.ReadDir(filepath.Join("..", "testdata", "corpus"), corpus.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	dict := trainTextDict([]*corpus.Document{&docs[0]})
+	enc, err := newTextEncoder(dict)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer enc.close()
+	for _, p := range docs[0].Paragraphs[:5] {
+		f.Add([]byte(enc.encode(p.Section, p.Text)), p.Section, p.Text)
+	}
+	f.Add([]byte("r\x00"), "", "")
+	f.Add([]byte("z"), "", "")
+	dec := decoderOf(f, dict)
+	f.Fuzz(func(t *testing.T, v []byte, section, text string) {
+		_, _, _ = dec.Decode(v)
+		s, x, err := dec.Decode([]byte(enc.encode(section, text)))
+		if err != nil || s != section || x != text {
+			t.Errorf("encode(%q, %q) decodes to %q, %q, %v", section, text, s, x, err)
+		}
+	})
 }
