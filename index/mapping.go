@@ -149,7 +149,7 @@ func NewMapping() (mapping.IndexMapping, error) {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.DocValues = false
 		f.Store = false
 		// no term vectors: bleve's keyword mapping keeps a position and
 		// offsets of every value (about 10 bytes a paragraph a field, 7% of
@@ -168,11 +168,9 @@ func NewMapping() (mapping.IndexMapping, error) {
 		f.DocValues = name == FieldDoc || name == FieldDate || name == FieldSection
 		p.AddFieldMappingsAt(name, f)
 	}
-	n := keywordField()
-	// ranges of paragraphs read the postings; the paragraphs of a document
-	// sort by id (InternalID), which orders them by number
-	n.DocValues = false
-	p.AddFieldMappingsAt(FieldN, n)
+	// n: ranges of paragraphs read the postings; the paragraphs of a
+	// document sort by id (InternalID), which orders them by number
+	p.AddFieldMappingsAt(FieldN, keywordField())
 
 	// Every paragraph's text is indexed as bigrams and characters (exact
 	// substrings in any language), its words in its language's fields
