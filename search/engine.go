@@ -53,6 +53,9 @@ type options struct {
 	dateSortDirect, rankWindow, dateFirstStep int
 	// trendsTextLimit replaces TrendsTextLimit (tests).
 	trendsTextLimit int
+	// scoreAll makes every search score its matches (no run.fetchFew;
+	// tests).
+	scoreAll bool
 }
 
 // WithLogger makes the Engine log index swaps to l. By default it is silent.

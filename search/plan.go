@@ -17,6 +17,10 @@ import (
 type plan struct {
 	// full matches every requirement, filter and exclusion.
 	full query.Query
+	// bare matches what full matches, without the clauses that only
+	// weigh bleve's score (the word as typed, contiguous): for a search
+	// that scores nothing (see run.fetchFew).
+	bare query.Query
 	// partial matches at least one requirement (and every filter and
 	// exclusion); nil when the query has fewer than two requirements.
 	partial query.Query
@@ -138,6 +142,10 @@ func newPlan(root qand) plan {
 		}
 	}
 	p.full = andQuery(musts, boosts, nots, filters)
+	p.bare = p.full
+	if len(boosts) > 0 {
+		p.bare = andQuery(musts, nil, nots, filters)
+	}
 	anyOf := func(withParts bool) query.Query {
 		var qs []query.Query
 		for _, r := range p.reqs {

@@ -3,13 +3,17 @@ package search
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/scosearch/scosearch/index"
 )
@@ -91,9 +95,9 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// Facets are counted with the hits when the document frequencies say
 	// the matches are few enough (at most those of the rarest
 	// requirement), else after, if they turn out to be.
-	fullEst, anyEst := math.Inf(1), 0.0
+	fullEst, anyEst, maxEst := math.Inf(1), 0.0, 0.0
 	for _, x := range w {
-		fullEst, anyEst = min(fullEst, x.df), anyEst+x.df
+		fullEst, anyEst, maxEst = min(fullEst, x.df), anyEst+x.df, max(maxEst, x.df)
 	}
 	// Filters: at most the paragraphs they let through, and about their
 	// share of the words' matches (twice it, to be safe: a wrong guess
@@ -107,7 +111,13 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// With the table (facetcount.go) counting costs little more than the
 	// walk bleve makes anyway: the full matches are always counted, so
 	// that no second search counts them when they turn out to be few.
-	full, err := s.fetch(ctx, p.full, 0, window, s.countWith(fullEst) || (s.table() != nil && !s.haveFacets))
+	// Every match is ranked when there are at most window of them, and
+	// then bleve need not score them (fetchFew). A query of one
+	// requirement matches about as many paragraphs as its document
+	// frequency says; beyond a few windows' worth, trying would only
+	// find more matches than it can take.
+	few := len(p.reqs) > 1 || fullEst <= fewTry*float64(window)
+	full, err := s.fetchBest(ctx, p.full, p.bare, few, window, s.countWith(fullEst) || (s.table() != nil && !s.haveFacets))
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +137,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			if q == nil {
 				continue
 			}
-			if part, err = s.fetch(ctx, q, 0, window+len(full.Hits), s.countWith(anyEst)); err != nil {
+			if part, err = s.fetchBest(ctx, q, q, maxEst <= fewTry*float64(window), window+len(full.Hits), s.countWith(anyEst)); err != nil {
 				return nil, err
 			}
 			partQuery = q
@@ -356,8 +366,59 @@ func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets
 // fetchSorted is fetch with bleve sorting every match.
 func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
-	s.g.withStored(br)
 	br.SortByCustom(sortOrder(s.req.Sort))
+	return s.collect(ctx, br, facets)
+}
+
+// fetchBest returns the best size matches of q by relevance (by date for
+// SortDate), with the facets of all its matches when facets is set. bare
+// is q without its clauses that only weigh bleve's score: when q has at
+// most size matches, fetchFew returns them all without scoring any; few
+// says whether to try.
+func (s *run) fetchBest(ctx context.Context, q, bare query.Query, few bool, size int, facets bool) (*bleve.SearchResult, error) {
+	if few && s.req.Sort != SortDate && !s.e.opts.scoreAll {
+		sr, err := s.fetchFew(ctx, bare, size, facets)
+		if sr != nil || err != nil {
+			return sr, err
+		}
+	}
+	return s.fetch(ctx, q, 0, size, facets)
+}
+
+// fetchFew returns every match of q when there are at most limit of
+// them, unscored; nil when there are more, found as soon as the walk
+// passes limit.
+//
+// bleve's score only chooses which matches the Engine ranks (rankWindow):
+// when every match is ranked, none needs it. Scoring is what costs most
+// in a query whose words are common but rarely together (关规定语: the
+// conjunction char:关 ∧ bigram:规定 ∧ char:语 of 81,271 to 932 postings,
+// 96 matches): zap reads a term's frequencies by stepping through every
+// posting before the next match, where, unscored, it jumps with the
+// postings' bitmap.
+func (s *run) fetchFew(ctx context.Context, q query.Query, limit int, facets bool) (*bleve.SearchResult, error) {
+	// (one more than the limit: unscored, bleve stops once it has as
+	// many matches as asked for, and would count no more)
+	br := bleve.NewSearchRequestOptions(&cappedQuery{Query: q, limit: uint64(limit)}, limit+1, 0, false)
+	br.Score = "none"
+	br.SortByCustom(sortOrder(s.req.Sort))
+	counted, countedOf := s.counted, s.countedOf
+	sr, err := s.collect(ctx, br, facets)
+	if errors.Is(err, errTooMany) || err == nil && (sr.Total > uint64(limit) || sr.Status != nil && sr.Status.Failed > 0) {
+		// more matches (or a shard failed: the scored search will say
+		// why): the facets counted so far are not theirs
+		s.counted, s.countedOf = counted, countedOf
+		return nil, nil
+	}
+	return sr, err
+}
+
+// collect runs br, with the stored fields of each hit and their
+// document's metadata, and the facets of all its matches when facets is
+// set (kept in s.counted).
+func (s *run) collect(ctx context.Context, br *bleve.SearchRequest, facets bool) (*bleve.SearchResult, error) {
+	q := br.Query
+	s.g.withStored(br)
 	var counting *countingQuery
 	if facets {
 		var err error
@@ -390,6 +451,53 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 		dm.Fields[index.FieldPlace], dm.Fields[index.FieldLang] = d.Place, d.Lang
 	}
 	return sr, nil
+}
+
+// fewTry: a query estimated to match more than fewTry windows' worth of
+// paragraphs is not tried unscored first (fetchBest).
+const fewTry = 4
+
+// errTooMany stops a cappedQuery's walk.
+var errTooMany = errors.New("more matches than asked for")
+
+// cappedQuery is a query whose searcher fails with errTooMany at its
+// match after limit.
+type cappedQuery struct {
+	query.Query
+	limit uint64
+}
+
+func (c *cappedQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := c.Query.Searcher(ctx, r, m, o)
+	if err != nil {
+		return nil, err
+	}
+	return &cappedSearcher{Searcher: s, left: c.limit}, nil
+}
+
+// cappedSearcher is the searcher of a cappedQuery.
+type cappedSearcher struct {
+	bsearch.Searcher
+	left uint64
+}
+
+func (s *cappedSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	return s.count(s.Searcher.Next(ctx))
+}
+
+func (s *cappedSearcher) Advance(ctx *bsearch.SearchContext, id bindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return s.count(s.Searcher.Advance(ctx, id))
+}
+
+func (s *cappedSearcher) count(dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	if dm == nil || err != nil {
+		return dm, err
+	}
+	if s.left == 0 {
+		return nil, errTooMany
+	}
+	s.left--
+	return dm, nil
 }
 
 // cacheKey identifies a search: the same request on the same generation
