@@ -16,9 +16,9 @@ import (
 // the same total, hits, order, partial matches, collapsed groups and
 // facets, on every page; with one match more than the window, it falls
 // back to scoring. Each query is run with windows of its total minus one,
-// its total and its total plus one, so both sides of the limit are met;
-// on one shard (facets counted with the table) and on three (bleve's
-// facets, over an alias).
+// its total and its total plus one, so both sides of the limit are met,
+// and of 2; on one shard (facets counted with the table) and on three
+// (bleve's facets, over an alias, whose shards fail alone).
 func TestFetchFew(t *testing.T) {
 	openSCOEngine(t) // builds the index
 	three := t.TempDir()
@@ -49,7 +49,8 @@ func TestFetchFew(t *testing.T) {
 			if ref.Complete < 2 {
 				t.Fatalf("%s: %d full matches; the test needs queries that match several paragraphs", q, ref.Complete)
 			}
-			for _, window := range []int{int(ref.Complete) - 1, int(ref.Complete), int(ref.Complete) + 1} {
+			// (and 2: on three shards, more than that in every shard)
+			for _, window := range []int{2, int(ref.Complete) - 1, int(ref.Complete), int(ref.Complete) + 1} {
 				scored, few := engine(window, true), engine(window, false)
 				for _, size := range []int{3, 10} {
 					for from := 0; from < int(ref.Total)+size && from < 60; from += size {
