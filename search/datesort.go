@@ -61,18 +61,19 @@ func (g *generation) dates() []dateGroup {
 // fetchByDate is fetch for SortDate (see above): size hits from offset,
 // in date order, the facets of all matches when facets is set.
 func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
+	countQ := s.unscored(q)
 	if _, ok := q.(*query.BooleanQuery); !ok {
 		// Each step wraps q in a BooleanQuery with its filter, which
 		// scores a lone clause a rounding apart (a conjunction of one):
 		// wrapped here too, every path scores alike.
 		q = query.NewBooleanQuery([]query.Query{q}, nil, nil)
 	}
-	count := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	count := bleve.NewSearchRequestOptions(countQ, 0, 0, false)
 	count.Score = "none"
 	var counting *countingQuery
 	if facets {
 		var err error
-		if counting, err = s.countingQuery(q); err != nil {
+		if counting, err = s.countingQuery(countQ); err != nil {
 			return nil, err
 		}
 		if counting != nil {
@@ -89,7 +90,7 @@ func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, 
 		return s.fetchSorted(ctx, q, offset, size, facets)
 	}
 	if facets {
-		if s.counted, err = s.facetsOfSearch(ctx, q, all, counting); err != nil {
+		if s.counted, err = s.facetsOfSearch(ctx, countQ, all, counting); err != nil {
 			return nil, err
 		}
 		s.countedOf = all

@@ -18,8 +18,9 @@ type plan struct {
 	// full matches every requirement, filter and exclusion.
 	full query.Query
 	// bare matches what full matches, without the clauses that only
-	// weigh bleve's score (the word as typed, contiguous): for a search
-	// that scores nothing (see run.fetchFew).
+	// weigh bleve's score (the word as typed, contiguous), which bleve
+	// walks even when it scores nothing: for the searches that count or
+	// collect unscored (run.fetchFew, run.unscored).
 	bare query.Query
 	// partial matches at least one requirement (and every filter and
 	// exclusion); nil when the query has fewer than two requirements.

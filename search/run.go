@@ -272,17 +272,29 @@ func (s *run) addFacets(br *bleve.SearchRequest) {
 // countFacets counts the matches of q by document (and by section, within
 // one document) with bleve's facets, fetching no hit.
 func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, error) {
+	q = s.unscored(q)
 	if t := s.table(); t != nil {
 		c, _, err := s.countByTable(ctx, t, q) // facetcount.go
 		return c, err
 	}
 	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	br.Score = "none"
 	s.addFacets(br)
 	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
 	return s.g.facetsOf(sr), nil
+}
+
+// unscored returns q for a search that scores nothing: the plan's bare
+// query for its full one (the same matches, without the clauses that only
+// weigh the score, which bleve would walk all the same).
+func (s *run) unscored(q query.Query) query.Query {
+	if q == s.plan.full {
+		return s.plan.bare
+	}
+	return q
 }
 
 // table is the generation's table of documents and sections

@@ -325,7 +325,9 @@ func (e *Engine) count(ctx context.Context, g *generation, q string) (int, error
 	if err != nil {
 		return 0, err
 	}
-	sr, err := g.idx.Bleve().SearchInContext(ctx, bleve.NewSearchRequestOptions(newPlan(root).full, 0, 0, false))
+	br := bleve.NewSearchRequestOptions(newPlan(root).bare, 0, 0, false)
+	br.Score = "none"
+	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
 	if err != nil {
 		return 0, fmt.Errorf("count %q: %w", q, err)
 	}

@@ -106,7 +106,7 @@ func (e *Engine) Trends(ctx context.Context, q string) (*Trends, error) {
 	byDoc := map[string]*TrendDocument{}
 	firstN := map[string]int{} // the first matching paragraph of each document
 	// The paragraphs by document, no hit loaded.
-	counts, total, err := g.countByDoc(ctx, q, p.full)
+	counts, total, err := g.countByDoc(ctx, q, p.bare)
 	if err != nil {
 		return nil, fmt.Errorf("trends of %q: %w", q, err)
 	}
@@ -161,6 +161,7 @@ func (g *generation) countByDoc(ctx context.Context, text string, q query.Query)
 		return c.doc, int(n), err
 	}
 	cr := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	cr.Score = "none"
 	g.addDocFacet(cr)
 	cs, err := g.idx.Bleve().SearchInContext(ctx, cr)
 	if err != nil {
@@ -176,7 +177,7 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 	if total == 0 {
 		return nil
 	}
-	br := bleve.NewSearchRequestOptions(p.full, total, 0, false)
+	br := bleve.NewSearchRequestOptions(p.bare, total, 0, false)
 	g.withStored(br)
 	br.Score = "none"
 	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}})
@@ -210,7 +211,7 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 func (g *generation) firstMatch(ctx context.Context, p plan, doc string) (int, error) {
 	inDoc := query.NewTermQuery(doc)
 	inDoc.SetField(index.FieldDoc)
-	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{p.full, inDoc}), 1, 0, false)
+	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{p.bare, inDoc}), 1, 0, false)
 	br.Score = "none"
 	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}}) // index.InternalID: in one document, by number
 	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
