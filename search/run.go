@@ -202,13 +202,35 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// Beyond the window: bleve's order, uncollapsed.
 	if want := req.From + req.Size - len(groups); want > 0 && uint64(len(list.Hits)) < list.Total {
 		shown := len(res.Hits)
-		offset := len(list.Hits) + max(0, req.From-len(groups))
-		tail, err := s.fetch(ctx, listQuery, offset, req.Size-shown, false)
+		skip, size := max(0, req.From-len(groups)), req.Size-shown
+		partial := listQuery != p.full
+		// The partial query matches the full matches too: those it
+		// orders beyond its window were shown among the full ones, and
+		// are left out of its tail (the tail is then read from the
+		// window's end, to know where they fall).
+		beyond := map[string]bool{}
+		if partial {
+			for _, dm := range full.Hits {
+				beyond[dm.ID] = true
+			}
+			for _, dm := range list.Hits {
+				delete(beyond, dm.ID)
+			}
+		}
+		offset := len(list.Hits) + skip
+		if len(beyond) > 0 {
+			offset, size = len(list.Hits), skip+size+len(beyond)
+		}
+		tail, err := s.fetch(ctx, listQuery, offset, size, false)
 		if err != nil {
 			return nil, err
 		}
-		partial := listQuery != p.full
-		for _, dm := range tail.Hits {
+		hits := tail.Hits
+		if len(beyond) > 0 {
+			hits = slices.DeleteFunc(hits, func(dm *bsearch.DocumentMatch) bool { return beyond[dm.ID] })
+			hits = hits[min(skip, len(hits)):min(skip+req.Size-shown, len(hits))]
+		}
+		for _, dm := range hits {
 			h := ranked{dm: dm, partial: partial}
 			annotate(p, noWeights(p), &h)
 			h.score = dm.Score
