@@ -137,7 +137,10 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			if q == nil {
 				continue
 			}
-			if part, err = s.fetchBest(ctx, q, q, maxEst <= fewTry*float64(window), window+len(full.Hits), s.countWith(anyEst)); err != nil {
+			// (a partial query matches at least the paragraphs of its
+			// commonest requirement)
+			few := maxEst <= fewTry*float64(window)
+			if part, err = s.fetchBest(ctx, q, q, few, window+len(full.Hits), s.countWith(anyEst)); err != nil {
 				return nil, err
 			}
 			partQuery = q
@@ -202,7 +205,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// Beyond the window: bleve's order, uncollapsed.
 	if want := req.From + req.Size - len(groups); want > 0 && uint64(len(list.Hits)) < list.Total {
 		shown := len(res.Hits)
-		skip, size := max(0, req.From-len(groups)), req.Size-shown
+		skip, n := max(0, req.From-len(groups)), req.Size-shown
 		partial := listQuery != p.full
 		// The partial query matches the full matches too: those it
 		// orders beyond its window were shown among the full ones, and
@@ -217,9 +220,9 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 				delete(beyond, dm.ID)
 			}
 		}
-		offset := len(list.Hits) + skip
+		offset, size := len(list.Hits)+skip, n
 		if len(beyond) > 0 {
-			offset, size = len(list.Hits), skip+size+len(beyond)
+			offset, size = len(list.Hits), skip+n+len(beyond)
 		}
 		tail, err := s.fetch(ctx, listQuery, offset, size, false)
 		if err != nil {
@@ -228,7 +231,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 		hits := tail.Hits
 		if len(beyond) > 0 {
 			hits = slices.DeleteFunc(hits, func(dm *bsearch.DocumentMatch) bool { return beyond[dm.ID] })
-			hits = hits[min(skip, len(hits)):min(skip+req.Size-shown, len(hits))]
+			hits = hits[min(skip, len(hits)):min(skip+n, len(hits))]
 		}
 		for _, dm := range hits {
 			h := ranked{dm: dm, partial: partial}
@@ -427,7 +430,7 @@ func (s *run) fetchBest(ctx context.Context, q, bare query.Query, few bool, size
 // when every match is ranked, none needs it. Scoring is what costs most
 // in a query whose words are common but rarely together (关规定语: the
 // conjunction char:关 ∧ bigram:规定 ∧ char:语 of 81,271 to 932 postings,
-// 96 matches): zap reads a term's frequencies by stepping through every
+// 56 matches): zap reads a term's frequencies by stepping through every
 // posting before the next match, where, unscored, it jumps with the
 // postings' bitmap.
 func (s *run) fetchFew(ctx context.Context, q query.Query, limit int, facets bool) (*bleve.SearchResult, error) {
