@@ -12,7 +12,8 @@ import (
 )
 
 // TestFetchFew: a search whose matches all fit the ranked window finds
-// them unscored (run.fetchFew) and gives what scoring every match gives:
+// them unscored (run.fetchFew; its quoted phrases checked in the text on
+// one shard) and gives what scoring every match gives:
 // the same total, hits, order, partial matches, collapsed groups and
 // facets, on every page; with one match more than the window, it falls
 // back to scoring. Each query is run with windows of its total minus one,
@@ -28,6 +29,9 @@ func TestFetchFew(t *testing.T) {
 	queries := []string{
 		"上海精神", "合作 安全", "阿富汗 OR Афганистан", "阿富汗问题怎么解决", "反恐 -阿富汗",
 		"ШОС", "数字经济合作", "经济 合作", "成员国 支持", "安全",
+		// quoted phrases, checked in the text (checked.go)
+		`"上海精神"`, `"成员国"`, `"成员国" 合作`, `"上海合作组织" -阿富汗`, `"成员国" year:2022`,
+		`"成员国" "上海合作组织"`, `"阿富汗问题"`,
 	}
 	ctx := context.Background()
 	for _, dir := range []string{scoIndex.dir, three} {

@@ -96,6 +96,8 @@ func wordReqs(n qterm, keepStop bool) []requirement {
 				q := phraseQuery(n.text)
 				if shared {
 					q = onlyNonAlphabetic(q)
+				} else if c := zh.SubstringCandidates(index.FieldBigram, n.text); c != nil {
+					r.check, r.candidates = zh.ExactKey(n.text), c
 				}
 				alts = append(alts, q)
 				r.forms = append(r.forms, form{exact: zh.ExactKey(n.text), onlyZh: shared})

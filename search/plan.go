@@ -22,6 +22,12 @@ type plan struct {
 	// walks even when it scores nothing: for the searches that count or
 	// collect unscored (run.fetchFew, run.unscored).
 	bare query.Query
+	// checked is bare with its quoted Chinese phrases (of three or more
+	// characters) replaced by their candidates, which a match must then
+	// hold as checks says (the ExactKey of each; see checked.go); nil
+	// when it has none.
+	checked query.Query
+	checks  []string
 	// partial matches at least one requirement (and every filter and
 	// exclusion); nil when the query has fewer than two requirements.
 	partial query.Query
@@ -55,6 +61,12 @@ type requirement struct {
 	// match may hold instead of the whole: 网络 or 安全 of 网络安全.
 	parts  []string
 	partsQ []query.Query
+	// check is the ExactKey of a quoted phrase searched in Chinese only,
+	// of three or more characters, and candidates the paragraphs holding
+	// all its bigrams (zh.SubstringCandidates): those whose text holds
+	// check match (plan.checked).
+	check      string
+	candidates query.Query
 }
 
 // form is one way of writing a requirement, in one language.
@@ -146,6 +158,17 @@ func newPlan(root qand) plan {
 	p.bare = p.full
 	if len(boosts) > 0 {
 		p.bare = andQuery(musts, nil, nots, filters)
+	}
+	cands := make([]query.Query, len(p.reqs))
+	for i, r := range p.reqs {
+		cands[i] = r.q
+		if r.check != "" {
+			cands[i] = r.candidates
+			p.checks = append(p.checks, r.check)
+		}
+	}
+	if len(p.checks) > 0 {
+		p.checked = andQuery(cands, nil, nots, filters)
 	}
 	anyOf := func(withParts bool) query.Query {
 		var qs []query.Query

@@ -117,7 +117,11 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 	// frequency says; beyond a few windows' worth, trying would only
 	// find more matches than it can take.
 	few := len(p.reqs) > 1 || fullEst <= fewTry*float64(window)
-	full, err := s.fetchBest(ctx, p.full, p.bare, few, window, s.countWith(fullEst) || (s.table() != nil && !s.haveFacets))
+	bare, checks := p.bare, []string(nil)
+	if p.checked != nil && s.g.stored != nil {
+		bare, checks = p.checked, p.checks // checked.go
+	}
+	full, err := s.fetchBest(ctx, p.full, bare, checks, few, window, s.countWith(fullEst) || (s.table() != nil && !s.haveFacets))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +144,7 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 			// (a partial query matches at least the paragraphs of its
 			// commonest requirement)
 			few := maxEst <= fewTry*float64(window)
-			if part, err = s.fetchBest(ctx, q, q, few, window+len(full.Hits), s.countWith(anyEst)); err != nil {
+			if part, err = s.fetchBest(ctx, q, q, nil, few, window+len(full.Hits), s.countWith(anyEst)); err != nil {
 				return nil, err
 			}
 			partQuery = q
@@ -409,12 +413,13 @@ func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, 
 
 // fetchBest returns the best size matches of q by relevance (by date for
 // SortDate), with the facets of all its matches when facets is set. bare
-// is q without its clauses that only weigh bleve's score: when q has at
-// most size matches, fetchFew returns them all without scoring any; few
-// says whether to try.
-func (s *run) fetchBest(ctx context.Context, q, bare query.Query, few bool, size int, facets bool) (*bleve.SearchResult, error) {
+// is q without its clauses that only weigh bleve's score (and whose
+// matches hold checks, see fetchFew): when q has at most size matches,
+// fetchFew returns them all without scoring any; few says whether to
+// try.
+func (s *run) fetchBest(ctx context.Context, q, bare query.Query, checks []string, few bool, size int, facets bool) (*bleve.SearchResult, error) {
 	if few && s.req.Sort != SortDate && !s.e.opts.scoreAll {
-		sr, err := s.fetchFew(ctx, bare, size, facets)
+		sr, err := s.fetchFew(ctx, bare, checks, size, facets)
 		if sr != nil || err != nil {
 			return sr, err
 		}
@@ -422,9 +427,10 @@ func (s *run) fetchBest(ctx context.Context, q, bare query.Query, few bool, size
 	return s.fetch(ctx, q, 0, size, facets)
 }
 
-// fetchFew returns every match of q when there are at most limit of
-// them, unscored; nil when there are more, found as soon as the walk
-// passes limit.
+// fetchFew returns every match of q whose text holds each of checks
+// (checked.go) when there are at most limit of them, unscored; nil when
+// there are more, found as soon as the walk passes limit (or reads more
+// than fewTry times limit texts to check).
 //
 // bleve's score only chooses which matches the Engine ranks (rankWindow):
 // when every match is ranked, none needs it. Scoring is what costs most
@@ -433,9 +439,12 @@ func (s *run) fetchBest(ctx context.Context, q, bare query.Query, few bool, size
 // 56 matches): zap reads a term's frequencies by stepping through every
 // posting before the next match, where, unscored, it jumps with the
 // postings' bitmap.
-func (s *run) fetchFew(ctx context.Context, q query.Query, limit int, facets bool) (*bleve.SearchResult, error) {
+func (s *run) fetchFew(ctx context.Context, q query.Query, checks []string, limit int, facets bool) (*bleve.SearchResult, error) {
 	// (one more than the limit: unscored, bleve stops once it has as
 	// many matches as asked for, and would count no more)
+	if len(checks) > 0 {
+		q = &checkedQuery{Query: q, keys: checks, check: &textCheck{stored: s.g.stored, text: s.g.idx.Text(), left: fewTry * limit}}
+	}
 	br := bleve.NewSearchRequestOptions(&cappedQuery{Query: q, limit: uint64(limit)}, limit+1, 0, false)
 	br.Score = "none"
 	br.SortByCustom(sortOrder(s.req.Sort))

@@ -72,25 +72,44 @@ func (s *storedReader) load(dm *bsearch.DocumentMatch, text *index.TextDecoder) 
 	if len(dm.IndexInternalID) != 8 {
 		return fmt.Errorf("hit %s: no document number", dm.ID)
 	}
-	num := dm.IndexInternalID.Value()
-	i := sort.Search(len(s.offsets), func(i int) bool { return s.offsets[i] > num }) - 1
-	if i < 0 {
-		return fmt.Errorf("hit %s: document number %d is in no segment", dm.ID, num)
-	}
-	// val is zap's buffer, reused once VisitDocument returns: decoded
-	// (copied) within
 	errStored := fmt.Errorf("hit %s: no stored text", dm.ID)
-	err := s.segs[i].VisitDocument(num-s.offsets[i], func(name string, _ byte, val []byte, _ []uint64) bool {
-		if name == index.FieldStored {
-			errStored = setStored(dm, val, text)
-			return false
-		}
-		return true
+	err := s.visit(dm.IndexInternalID.Value(), func(val []byte) {
+		errStored = setStored(dm, val, text)
 	})
 	if err != nil {
 		return fmt.Errorf("hit %s: %w", dm.ID, err)
 	}
 	return errStored
+}
+
+// text returns the section and text of document number num, decoded
+// with text.
+func (s *storedReader) text(num uint64, text *index.TextDecoder) (section, t string, err error) {
+	errStored := fmt.Errorf("document number %d: no stored text", num)
+	err = s.visit(num, func(val []byte) {
+		section, t, errStored = text.Decode(val)
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return section, t, errStored
+}
+
+// visit calls f with the stored value of document number num, if it has
+// one. val is zap's buffer, reused once visit returns: f decodes (copies)
+// it.
+func (s *storedReader) visit(num uint64, f func(val []byte)) error {
+	i := sort.Search(len(s.offsets), func(i int) bool { return s.offsets[i] > num }) - 1
+	if i < 0 {
+		return fmt.Errorf("document number %d is in no segment", num)
+	}
+	return s.segs[i].VisitDocument(num-s.offsets[i], func(name string, _ byte, val []byte, _ []uint64) bool {
+		if name == index.FieldStored {
+			f(val)
+			return false
+		}
+		return true
+	})
 }
 
 // setStored sets the section and text fields of hit dm from its stored
