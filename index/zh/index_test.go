@@ -61,6 +61,21 @@ func newIndex(t *testing.T, texts map[string]string) bleve.Index {
 	return idx
 }
 
+// search returns the sorted ids of the documents matching q.
+func search(t *testing.T, idx bleve.Index, q query.Query) []string {
+	t.Helper()
+	res, err := idx.Search(bleve.NewSearchRequestOptions(q, 10000, 0, false))
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	ids := []string{}
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // phrase returns the sorted ids of the documents matching q as a phrase
 // in field, analysed with analyzer; for field "bigram" and analyzer "",
 // those matching zh.SubstringQuery.
@@ -75,17 +90,7 @@ func phrase(t *testing.T, idx bleve.Index, field, analyzer, q string) []string {
 		mq.Analyzer = analyzer
 		bq = mq
 	}
-	req := bleve.NewSearchRequestOptions(bq, 10000, 0, false)
-	res, err := idx.Search(req)
-	if err != nil {
-		t.Fatalf("search %q in %s: %v", q, field, err)
-	}
-	ids := []string{}
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
-	}
-	slices.Sort(ids)
-	return ids
+	return search(t, idx, bq)
 }
 
 func TestPhraseSearch(t *testing.T) {
@@ -205,7 +210,7 @@ func TestRecall(t *testing.T) {
 
 	const draws = 400
 	rng := rand.New(rand.NewPCG(2019, 614))
-	var queries, single, trad, full, punct, ownFound, tp, fp, fn int
+	var queries, single, trad, full, punct, ownFound, tp, fp, fn, candidates int
 	for range draws {
 		id := ids[rng.IntN(len(ids))]
 		runes := []rune(paras[id])
@@ -266,6 +271,21 @@ func TestRecall(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("phrase %q (key %q): paragraphs (-scan +index):\n%s", q, k, diff)
 		}
+		if cq := zh.SubstringCandidates("bigram", q); cq != nil {
+			// the candidates, checked in their text, are the matches
+			checked := []string{}
+			for _, id := range search(t, idx, cq) {
+				if strings.Contains(keys[id], k) {
+					checked = append(checked, id)
+				}
+			}
+			if diff := cmp.Diff(want, checked); diff != "" {
+				t.Errorf("candidates of %q (key %q), checked: paragraphs (-scan +checked):\n%s", q, k, diff)
+			}
+			candidates++
+		} else if len([]rune(k)) >= 3 {
+			t.Errorf("%q (key %q): no candidates query", q, k)
+		}
 	}
 	t.Logf("%d paragraphs, %d queries (%d of one character, %d traditional, %d full-width, %d with punctuation), %d found their source paragraph; "+
 		"paragraph hits: %d true, %d false, %d missed", len(paras), queries, single, trad, full, punct, ownFound, tp, fp, fn)
@@ -274,6 +294,9 @@ func TestRecall(t *testing.T) {
 	}
 	if ownFound != queries {
 		t.Errorf("%d of %d queries missed the paragraph they were drawn from", queries-ownFound, queries)
+	}
+	if candidates < queries/2 {
+		t.Errorf("only %d of %d queries had candidates to check", candidates, queries)
 	}
 	if queries < draws*9/10 {
 		t.Errorf("only %d of %d draws made queries", queries, draws)
