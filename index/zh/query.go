@@ -47,9 +47,12 @@ func SubstringQuery(field, charField, q string) query.Query {
 
 // SubstringCandidates returns, for a q of three or more visible
 // characters, the query of the documents whose field holds every bigram
-// of SubstringQuery's phrase, anywhere: the candidates, which hold q when
+// of ExactKey(q), anywhere: the candidates, which hold q when
 // strings.Contains(ExactKey(T), ExactKey(q)) says so; nil for a shorter
-// q (SubstringQuery is then a term, exact as it is).
+// q (SubstringQuery is then a term, exact as it is). Every bigram, not
+// SubstringQuery's every other one: without positions, those between
+// leave out most of the paragraphs holding the pieces apart (见义勇为 …
+// 人员 … 奖励 for 见义勇为人员奖励), for a few more bitmaps to intersect.
 func SubstringCandidates(field, q string) query.Query {
 	k := ExactKey(q)
 	if utf8.RuneCountInString(k) < 3 {
@@ -57,8 +60,9 @@ func SubstringCandidates(field, q string) query.Query {
 	}
 	var terms []query.Query
 	seen := map[string]bool{}
-	for _, t := range substringTerms(k) {
-		if t != "" && !seen[t] {
+	rs := []rune(k)
+	for i := 0; i+1 < len(rs); i++ {
+		if t := string(rs[i : i+2]); !seen[t] {
 			seen[t] = true
 			tq := query.NewTermQuery(t)
 			tq.SetField(field)
