@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -76,11 +77,12 @@ func (s *checkedSearcher) Advance(ctx *bsearch.SearchContext, id bindex.IndexInt
 
 // textCheck reads the texts that checkedSearchers check, up to a number
 // of them: a search that would read more fails with errTooMany (and is
-// run scored, with positions).
+// run scored, with positions). It keeps those that pass, for the hits.
 type textCheck struct {
 	stored *storedReader
 	text   *index.TextDecoder
 	left   int
+	passed map[uint64][2]string // section and text, by document number
 }
 
 // holds reports whether the text of document id holds every key.
@@ -89,7 +91,8 @@ func (c *textCheck) holds(id bindex.IndexInternalID, keys []string) (bool, error
 		return false, errTooMany
 	}
 	c.left--
-	_, text, err := c.stored.text(id.Value(), c.text)
+	num := id.Value()
+	section, text, err := c.stored.text(num, c.text)
 	if err != nil {
 		return false, err
 	}
@@ -99,5 +102,25 @@ func (c *textCheck) holds(id bindex.IndexInternalID, keys []string) (bool, error
 			return false, nil
 		}
 	}
+	if c.passed == nil {
+		c.passed = map[uint64][2]string{}
+	}
+	c.passed[num] = [2]string{section, text}
 	return true, nil
+}
+
+// fill gives the hits of sr whose text c read their section and text
+// (loadHits then reads only the others); c may be nil.
+func (c *textCheck) fill(sr *bleve.SearchResult) {
+	if c == nil {
+		return
+	}
+	for _, dm := range sr.Hits {
+		if st, ok := c.passed[dm.IndexInternalID.Value()]; ok {
+			if dm.Fields == nil {
+				dm.Fields = make(map[string]any, 8)
+			}
+			dm.Fields[index.FieldSection], dm.Fields[index.FieldText] = st[0], st[1]
+		}
+	}
 }

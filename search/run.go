@@ -408,7 +408,7 @@ func (s *run) fetch(ctx context.Context, q query.Query, offset, size int, facets
 func (s *run) fetchSorted(ctx context.Context, q query.Query, offset, size int, facets bool) (*bleve.SearchResult, error) {
 	br := bleve.NewSearchRequestOptions(q, size, offset, false)
 	br.SortByCustom(sortOrder(s.req.Sort))
-	return s.collect(ctx, br, facets)
+	return s.collect(ctx, br, facets, nil)
 }
 
 // fetchBest returns the best size matches of q by relevance (by date for
@@ -442,14 +442,16 @@ func (s *run) fetchBest(ctx context.Context, q, bare query.Query, checks []strin
 func (s *run) fetchFew(ctx context.Context, q query.Query, checks []string, limit int, facets bool) (*bleve.SearchResult, error) {
 	// (one more than the limit: unscored, bleve stops once it has as
 	// many matches as asked for, and would count no more)
+	var check *textCheck
 	if len(checks) > 0 {
-		q = &checkedQuery{Query: q, keys: checks, check: &textCheck{stored: s.g.stored, text: s.g.idx.Text(), left: fewTry * limit}}
+		check = &textCheck{stored: s.g.stored, text: s.g.idx.Text(), left: fewTry * limit}
+		q = &checkedQuery{Query: q, keys: checks, check: check}
 	}
 	br := bleve.NewSearchRequestOptions(&cappedQuery{Query: q, limit: uint64(limit)}, limit+1, 0, false)
 	br.Score = "none"
 	br.SortByCustom(sortOrder(s.req.Sort))
 	counted, countedOf := s.counted, s.countedOf
-	sr, err := s.collect(ctx, br, facets)
+	sr, err := s.collect(ctx, br, facets, check)
 	if errors.Is(err, errTooMany) || err == nil && (sr.Total > uint64(limit) || sr.Status != nil && sr.Status.Failed > 0) {
 		// more matches (or a shard failed: the scored search will say
 		// why): the facets counted so far are not theirs
@@ -459,10 +461,10 @@ func (s *run) fetchFew(ctx context.Context, q query.Query, checks []string, limi
 	return sr, err
 }
 
-// collect runs br, with the stored fields of each hit and their
-// document's metadata, and the facets of all its matches when facets is
-// set (kept in s.counted).
-func (s *run) collect(ctx context.Context, br *bleve.SearchRequest, facets bool) (*bleve.SearchResult, error) {
+// collect runs br, with the stored fields of each hit (those check read
+// already from it, if not nil) and their document's metadata, and the
+// facets of all its matches when facets is set (kept in s.counted).
+func (s *run) collect(ctx context.Context, br *bleve.SearchRequest, facets bool, check *textCheck) (*bleve.SearchResult, error) {
 	q := br.Query
 	s.g.withStored(br)
 	var counting *countingQuery
@@ -481,6 +483,7 @@ func (s *run) collect(ctx context.Context, br *bleve.SearchRequest, facets bool)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
+	check.fill(sr)
 	if err := s.g.loadHits(sr, true); err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}

@@ -135,10 +135,11 @@ func (g *generation) withStored(br *bleve.SearchRequest) {
 }
 
 // loadHits gives every hit of sr its paragraph id, document and number
-// (setIDFields) and, with text, its section and text.
+// (setIDFields) and, with text, its section and text (unless it has them:
+// textCheck.fill).
 func (g *generation) loadHits(sr *bleve.SearchResult, text bool) error {
 	for _, dm := range sr.Hits {
-		if text {
+		if _, has := dm.Fields[index.FieldText]; text && !has {
 			var err error
 			if g.stored != nil {
 				err = g.stored.load(dm, g.idx.Text())
