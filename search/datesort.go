@@ -82,7 +82,7 @@ func (s *run) fetchByDate(ctx context.Context, q query.Query, offset, size int, 
 			s.addFacets(count)
 		}
 	}
-	all, err := s.g.idx.Bleve().SearchInContext(ctx, count)
+	all, err := s.g.search(ctx, count)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,6 +128,26 @@ type generation struct {
 	stored *storedReader
 	// dateOrder is its documents' dates, for SortDate (datesort.go).
 	dateOrder datesOnce
+}
+
+// search runs br on the generation's index. Over several shards bleve
+// answers with what the others found when one fails, and says so only in
+// the result's status: that is an error here, so that no search silently
+// misses a shard's paragraphs (a failing shard's errors are joined in it).
+func (g *generation) search(ctx context.Context, br *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+	if err != nil {
+		return nil, err
+	}
+	if st := sr.Status; st != nil && st.Failed > 0 {
+		names := slices.Sorted(maps.Keys(st.Errors))
+		errs := make([]error, 0, len(names))
+		for _, name := range names {
+			errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), st.Errors[name]))
+		}
+		return nil, fmt.Errorf("%d of %d shards failed: %w", st.Failed, st.Total, errors.Join(errs...))
+	}
+	return sr, nil
 }
 
 // maxAcquireTries bounds acquire's retries: a try fails only when a swap
@@ -599,7 +621,7 @@ func (g *generation) paragraphs(ctx context.Context, doc string, lo, hi int) ([]
 	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{inDoc, span}), hi-lo+1, 0, false)
 	g.withStored(br)
 	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}}) // index.InternalID: in one document, by number
-	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+	sr, err := g.search(ctx, br)
 	if err == nil {
 		err = g.loadHits(sr, true)
 	}

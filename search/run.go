@@ -309,7 +309,7 @@ func (s *run) countFacets(ctx context.Context, q query.Query) (facetCounts, erro
 	br := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	br.Score = "none"
 	s.addFacets(br)
-	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
+	sr, err := s.g.search(ctx, br)
 	if err != nil {
 		return facetCounts{}, fmt.Errorf("facets of %q: %w", s.req.Query, err)
 	}
@@ -452,9 +452,9 @@ func (s *run) fetchFew(ctx context.Context, q query.Query, checks []string, limi
 	br.SortByCustom(sortOrder(s.req.Sort))
 	counted, countedOf := s.counted, s.countedOf
 	sr, err := s.collect(ctx, br, facets, check)
-	if errors.Is(err, errTooMany) || err == nil && (sr.Total > uint64(limit) || sr.Status != nil && sr.Status.Failed > 0) {
-		// more matches (or a shard failed: the scored search will say
-		// why): the facets counted so far are not theirs
+	if errors.Is(err, errTooMany) || err == nil && sr.Total > uint64(limit) {
+		// more matches (in some shard, or in all together): the facets
+		// counted so far are not theirs
 		s.counted, s.countedOf = counted, countedOf
 		return nil, nil
 	}
@@ -479,7 +479,7 @@ func (s *run) collect(ctx context.Context, br *bleve.SearchRequest, facets bool,
 			s.addFacets(br)
 		}
 	}
-	sr, err := s.g.idx.Bleve().SearchInContext(ctx, br)
+	sr, err := s.g.search(ctx, br)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}

@@ -327,7 +327,7 @@ func (e *Engine) count(ctx context.Context, g *generation, q string) (int, error
 	}
 	br := bleve.NewSearchRequestOptions(newPlan(root).bare, 0, 0, false)
 	br.Score = "none"
-	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+	sr, err := g.search(ctx, br)
 	if err != nil {
 		return 0, fmt.Errorf("count %q: %w", q, err)
 	}

@@ -163,7 +163,7 @@ func (g *generation) countByDoc(ctx context.Context, text string, q query.Query)
 	cr := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	cr.Score = "none"
 	g.addDocFacet(cr)
-	cs, err := g.idx.Bleve().SearchInContext(ctx, cr)
+	cs, err := g.search(ctx, cr)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -181,7 +181,7 @@ func (g *generation) countOccurrences(ctx context.Context, p plan, total int, by
 	g.withStored(br)
 	br.Score = "none"
 	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}})
-	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+	sr, err := g.search(ctx, br)
 	if err == nil {
 		err = g.loadHits(sr, true)
 	}
@@ -214,7 +214,7 @@ func (g *generation) firstMatch(ctx context.Context, p plan, doc string) (int, e
 	br := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{p.bare, inDoc}), 1, 0, false)
 	br.Score = "none"
 	br.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}}) // index.InternalID: in one document, by number
-	sr, err := g.idx.Bleve().SearchInContext(ctx, br)
+	sr, err := g.search(ctx, br)
 	if err != nil {
 		return 0, err
 	}
