@@ -37,8 +37,8 @@ func TestShardFailsSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, req := range []Request{
-		{Query: "合作"},                  // scored
-		{Query: "合作", Sort: SortDate},  // counted, then by date
+		{Query: "合作"},                 // scored
+		{Query: "合作", Sort: SortDate}, // counted, then by date
 		{Query: `"上海精神"`},             // few matches: unscored
 		{Query: "合作", Doc: "2019-bishkek-declaration"},
 	} {
