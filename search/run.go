@@ -83,6 +83,9 @@ type run struct {
 	// matches (made into maps only if used).
 	counted   func() facetCounts
 	countedOf *bleve.SearchResult
+	// textLater: fetches read no text (the caller picks the hits it
+	// shows first, and reads theirs with generation.loadText).
+	textLater bool
 }
 
 func (s *run) search(ctx context.Context) (*Result, error) {
@@ -226,9 +229,11 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 		}
 		offset, size := len(list.Hits)+skip, n
 		if len(beyond) > 0 {
-			offset, size = len(list.Hits), skip+n+len(beyond)
+			// (the page picked first: only its hits' text is read)
+			offset, size, s.textLater = len(list.Hits), skip+n+len(beyond), true
 		}
 		tail, err := s.fetch(ctx, listQuery, offset, size, false)
+		s.textLater = false
 		if err != nil {
 			return nil, err
 		}
@@ -236,6 +241,11 @@ func (s *run) search(ctx context.Context) (*Result, error) {
 		if len(beyond) > 0 {
 			hits = slices.DeleteFunc(hits, func(dm *bsearch.DocumentMatch) bool { return beyond[dm.ID] })
 			hits = hits[min(skip, len(hits)):min(skip+n, len(hits))]
+			for _, dm := range hits {
+				if err := s.g.loadText(dm); err != nil {
+					return nil, fmt.Errorf("search %q: %w", req.Query, err)
+				}
+			}
 		}
 		for _, dm := range hits {
 			h := ranked{dm: dm, partial: partial}
@@ -484,7 +494,7 @@ func (s *run) collect(ctx context.Context, br *bleve.SearchRequest, facets bool,
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
 	check.fill(sr)
-	if err := s.g.loadHits(sr, true); err != nil {
+	if err := s.g.loadHits(sr, !s.textLater); err != nil {
 		return nil, fmt.Errorf("search %q: %w", s.req.Query, err)
 	}
 	if facets {

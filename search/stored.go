@@ -135,20 +135,11 @@ func (g *generation) withStored(br *bleve.SearchRequest) {
 }
 
 // loadHits gives every hit of sr its paragraph id, document and number
-// (setIDFields) and, with text, its section and text (unless it has them:
-// textCheck.fill).
+// (setIDFields) and, with text, its section and text (loadText).
 func (g *generation) loadHits(sr *bleve.SearchResult, text bool) error {
 	for _, dm := range sr.Hits {
-		if _, has := dm.Fields[index.FieldText]; text && !has {
-			var err error
-			if g.stored != nil {
-				err = g.stored.load(dm, g.idx.Text())
-			} else {
-				v, _ := dm.Fields[index.FieldStored].(string)
-				delete(dm.Fields, index.FieldStored)
-				err = setStored(dm, []byte(v), g.idx.Text())
-			}
-			if err != nil {
+		if text {
+			if err := g.loadText(dm); err != nil {
 				return err
 			}
 		}
@@ -157,6 +148,20 @@ func (g *generation) loadHits(sr *bleve.SearchResult, text bool) error {
 		}
 	}
 	return nil
+}
+
+// loadText gives hit dm its section and text, unless it has them
+// (textCheck.fill).
+func (g *generation) loadText(dm *bsearch.DocumentMatch) error {
+	if _, has := dm.Fields[index.FieldText]; has {
+		return nil
+	}
+	if g.stored != nil {
+		return g.stored.load(dm, g.idx.Text())
+	}
+	v, _ := dm.Fields[index.FieldStored].(string)
+	delete(dm.Fields, index.FieldStored)
+	return setStored(dm, []byte(v), g.idx.Text())
 }
 
 // setIDFields gives hit dm its paragraph id (index.ParagraphID: bleve's is
